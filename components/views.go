@@ -1,0 +1,333 @@
+// Package components renders Switchboard's HTML with templ. Components take view models (this file) and do
+// no data access; a page embeds the same fragment components that htmx swaps and the event stream pushes.
+package components
+
+import "strconv"
+
+// Nav is what every page's header needs.
+type Nav struct {
+	UserName      string
+	Role          string
+	CSRF          string
+	Section       string // "workspace", "supervisor", "contacts", "admin", "account"
+	CanSupervise  bool
+	CanAdminister bool
+}
+
+// LoginView is the login form.
+type LoginView struct {
+	CSRF     string
+	Username string
+	Error    string
+	Next     string
+}
+
+// WorkspaceView is the agent's main window.
+type WorkspaceView struct {
+	Nav          Nav
+	Presence     PresenceView
+	Offers       []OfferView
+	Interactions []InteractionView
+}
+
+// PresenceView is the agent's Ready / Not Ready state on the WhatsApp channel.
+type PresenceView struct {
+	Ready bool
+	Since string
+}
+
+// OfferView is an interaction preview with Accept and Reject.
+type OfferView struct {
+	InteractionID  int64
+	ContactName    string
+	ProfileName    string
+	Phone          string
+	Channel        string
+	FirstMessage   string
+	ReceivedAt     string
+	ExpiresAtMilli int64
+	CaseInfo       []Field
+}
+
+// Field is a labelled value.
+type Field struct {
+	Label string
+	Value string
+}
+
+// InteractionView is one interaction the agent holds, as a tab in the bar and a pane.
+type InteractionView struct {
+	ID          int64
+	ContactID   int64
+	ContactName string
+	Phone       string
+	Channel     string
+	StartedAt   string
+	Transcript  TranscriptView
+	Composer    ComposerView
+	Done        DoneView
+	CaseInfo    []Field
+}
+
+// TranscriptView is the message area of one interaction.
+type TranscriptView struct {
+	InteractionID int64
+	Sessions      []SessionView
+}
+
+// SessionView is one interaction's messages introduced by its centred start date.
+type SessionView struct {
+	InteractionID int64
+	StartedLabel  string
+	Messages      []MessageView
+}
+
+// MessageView is one transcript line.
+type MessageView struct {
+	ID          int64
+	Side        string // "customer", "agent" or "center"
+	Kind        string
+	Text        string
+	Placeholder string // what stands in for content not shown yet (media, location…)
+	Author      string
+	Time        string // shown time
+	TimeTitle   string // tooltip with exact times
+	TimeISO     string
+	Delayed     bool // origination time shown in bold, arrival in the tooltip
+	OutOfOrder  bool // shown in red
+	Status      string
+	StatusLabel string
+	ErrorTitle  string
+	ErrorDetail string
+}
+
+// DOMID is the element id of a message; status updates replace it.
+func (m MessageView) DOMID() string { return "message-" + strconv.FormatInt(m.ID, 10) }
+
+// ComposerView is the message input of one interaction.
+type ComposerView struct {
+	InteractionID int64
+	Text          string
+	Error         string
+	MaxBytes      int
+}
+
+// DoneView is the closing form of one interaction.
+type DoneView struct {
+	InteractionID int64
+	Dispositions  []Option
+	Selected      string
+	Note          string
+	Error         string
+	Open          bool
+}
+
+// Option is a value of a select list.
+type Option struct {
+	Value string
+	Label string
+}
+
+// SupervisorView is the live board of presence and queues.
+type SupervisorView struct {
+	Nav   Nav
+	Board BoardView
+}
+
+// BoardView is the part of the supervisor page the stream refreshes.
+type BoardView struct {
+	Agents       []AgentRow
+	Waiting      []QueueRow
+	InProgress   []QueueRow
+	ReadyCount   int
+	WaitingCount int
+}
+
+// AgentRow is one person on the presence board.
+type AgentRow struct {
+	Name     string
+	Username string
+	Role     string
+	Ready    bool
+	LoggedIn bool
+	Since    string
+	Open     int
+	Capacity int
+}
+
+// QueueRow is one waiting or held interaction.
+type QueueRow struct {
+	InteractionID int64
+	ContactID     int64
+	ContactName   string
+	Phone         string
+	State         string
+	Agent         string
+	Since         string
+}
+
+// ContactView is a contact's details and history.
+type ContactView struct {
+	Nav         Nav
+	ContactID   int64
+	Name        string
+	ProfileName string
+	Phone       string
+	History     []HistoryEntry
+}
+
+// HistoryEntry is one past or current interaction in a contact's history.
+type HistoryEntry struct {
+	InteractionID int64
+	Started       string
+	Closed        string
+	State         string
+	Agent         string
+	Disposition   string
+	Note          string
+	Channel       string
+	Transcript    TranscriptView
+}
+
+// ContactListView is the contact directory.
+type ContactListView struct {
+	Nav      Nav
+	Query    string
+	Contacts []ContactRow
+}
+
+// ContactRow is one line of the contact directory.
+type ContactRow struct {
+	ID          int64
+	Name        string
+	ProfileName string
+	Phone       string
+	Updated     string
+}
+
+// ErrorView is an error page or fragment.
+type ErrorView struct {
+	Nav     *Nav
+	Status  int
+	Title   string
+	Message string
+}
+
+// AdminTabs names the admin sub-pages for the tab strip.
+var AdminTabs = []Option{
+	{Value: "/admin/settings", Label: "Settings"},
+	{Value: "/admin/users", Label: "Users"},
+	{Value: "/admin/dispositions", Label: "Disposition codes"},
+	{Value: "/admin/numbers", Label: "Business numbers"},
+	{Value: "/admin/quarantine", Label: "Quarantine"},
+}
+
+// SettingsView is the options page.
+type SettingsView struct {
+	Nav     Nav
+	Groups  []SettingsGroup
+	Saved   bool
+	Invalid int
+}
+
+// SettingsGroup is a heading of options.
+type SettingsGroup struct {
+	Name    string
+	Options []OptionRow
+}
+
+// OptionRow is one option with its current (or just typed) value and any error.
+type OptionRow struct {
+	Name        string
+	Kind        string
+	Value       string
+	Default     string
+	ValidValues string
+	Description string
+	Effect      string
+	Choices     []string
+	Error       string
+	IsDefault   bool
+}
+
+// UsersView is the user administration page.
+type UsersView struct {
+	Nav     Nav
+	Users   []UserRow
+	New     UserForm
+	Flash   string
+	Created string // one-time password shown after creating a user without one
+}
+
+// UserRow is one user with its edit form state.
+type UserRow struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Role        string
+	Active      bool
+	Ready       bool
+	Error       string
+	Self        bool
+}
+
+// UserForm is the new-user form.
+type UserForm struct {
+	Username    string
+	DisplayName string
+	Role        string
+	Errors      map[string]string
+}
+
+// DispositionsView is the disposition code list.
+type DispositionsView struct {
+	Nav   Nav
+	Codes []DispositionRow
+	Name  string
+	Error string
+}
+
+// DispositionRow is one code.
+type DispositionRow struct {
+	ID     int64
+	Name   string
+	Active bool
+}
+
+// NumbersView is the business number list.
+type NumbersView struct {
+	Nav           Nav
+	Numbers       []NumberRow
+	PhoneNumberID string
+	DisplayNumber string
+	Error         string
+	Simulator     bool
+}
+
+// NumberRow is one business number.
+type NumberRow struct {
+	PhoneNumberID string
+	DisplayNumber string
+}
+
+// QuarantineView lists webhook items that were kept but not understood, and errors Meta reported.
+type QuarantineView struct {
+	Nav    Nav
+	Items  []QuarantineRow
+	Errors []QuarantineRow
+}
+
+// QuarantineRow is one kept item.
+type QuarantineRow struct {
+	When   string
+	Reason string
+	Raw    string
+}
+
+// AccountView is the signed-in user's own page.
+type AccountView struct {
+	Nav     Nav
+	Name    string
+	Error   string
+	Changed bool
+}

@@ -1,0 +1,231 @@
+// Package inbound turns a parsed webhook into stored messages, contacts, interactions and delivery states, all
+// in one transaction, then tells the rest of the system what changed.
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"switchboard/internal/events"
+	"switchboard/internal/whatsapp"
+	"switchboard/store"
+)
+
+// Kicker is woken when there may be new work (routing).
+type Kicker interface{ Kick() }
+
+// Intake stores webhook batches.
+type Intake struct {
+	Store  *store.Store
+	Bus    events.Bus
+	Router Kicker
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Result counts what a batch changed.
+type Result struct {
+	Messages, Duplicates, Statuses, Quarantined, Errors int
+}
+
+// change is an event to publish once the transaction has committed.
+type change struct {
+	agentID int64
+	event   events.Event
+}
+
+// Process commits everything in batch or nothing. Its caller acknowledges the webhook only after a nil error,
+// so Meta redelivers a batch that was not stored; redelivered messages are recognised by wamid and skipped.
+func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, error) {
+	var result Result
+	var changes []change
+	newInteraction := false
+	now := in.Now().UnixMilli()
+	err := in.Store.WithTx(ctx, func(tx *store.Tx) error {
+		result, changes, newInteraction = Result{}, nil, false
+		for _, item := range batch.Malformed {
+			if err := tx.AddQuarantine(ctx, "webhook", item.Reason, string(item.Raw), now); err != nil {
+				return err
+			}
+			result.Quarantined++
+		}
+		for _, valueError := range batch.Errors {
+			e := store.WebhookError{PhoneNumberID: valueError.PhoneNumberID, Code: valueError.Code, Title: valueError.Title,
+				Message: valueError.Message, Detail: valueError.Details, ReceivedAt: now}
+			if err := tx.AddWebhookError(ctx, e); err != nil {
+				return err
+			}
+			result.Errors++
+		}
+		for _, message := range batch.Messages {
+			c, created, duplicate, err := storeMessage(ctx, tx, message, now)
+			if err != nil {
+				return err
+			}
+			if duplicate {
+				result.Duplicates++
+				continue
+			}
+			result.Messages++
+			newInteraction = newInteraction || created
+			changes = append(changes, c)
+		}
+		for _, status := range batch.Statuses {
+			c, ok, err := storeStatus(ctx, tx, status, now)
+			if err != nil {
+				return err
+			}
+			result.Statuses++
+			if ok {
+				changes = append(changes, c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("inbound: %w", err)
+	}
+	for _, item := range batch.Malformed {
+		in.Log.Warn("webhook item quarantined", "reason", item.Reason, "bytes", len(item.Raw))
+	}
+	for _, valueError := range batch.Errors {
+		in.Log.Warn("whatsapp reported an error", "phone_number_id", valueError.PhoneNumberID, "code", valueError.Code, "title", valueError.Title)
+	}
+	for _, c := range changes {
+		if c.agentID != 0 {
+			in.Bus.Publish(events.UserTopic(c.agentID), c.event)
+		}
+	}
+	if newInteraction {
+		in.Bus.Publish(events.SupervisorTopic, events.Event{Kind: events.QueueChanged})
+		in.Router.Kick()
+	}
+	return result, nil
+}
+
+// storeMessage files one customer message under the contact's open interaction, creating both when new.
+func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMessage, now int64) (c change, created, duplicate bool, err error) {
+	exists, err := tx.MessageExists(ctx, message.WAMID)
+	if err != nil || exists {
+		return change{}, false, exists, err
+	}
+	contact, err := tx.EnsureContact(ctx, message.From, message.ProfileName, now)
+	if err != nil {
+		return change{}, false, false, err
+	}
+	interaction, err := tx.OpenInteraction(ctx, contact.ID, message.PhoneNumberID)
+	if errors.Is(err, store.ErrNotFound) {
+		interaction, err = tx.CreateInteraction(ctx, contact.ID, message.PhoneNumberID, now)
+		created = true
+	}
+	if err != nil {
+		return change{}, false, false, err
+	}
+	record := Record(message)
+	record.InteractionID = interaction.ID
+	record.ContactID = contact.ID
+	record.ReceivedAt = now
+	record.StatusAt = now
+	id, inserted, err := tx.InsertMessage(ctx, record)
+	if err != nil || !inserted {
+		return change{}, false, !inserted, err
+	}
+	if err := tx.TouchCustomer(ctx, interaction.ID, now); err != nil {
+		return change{}, false, false, err
+	}
+	return change{agentID: interaction.AgentID, event: events.Event{Kind: events.MessageAdded, InteractionID: interaction.ID, MessageID: id}}, created, false, nil
+}
+
+// storeStatus moves an outbound message's delivery state forward, or parks the report until the message's
+// wamid is known.
+func storeStatus(ctx context.Context, tx *store.Tx, status whatsapp.StatusUpdate, now int64) (change, bool, error) {
+	update := store.StatusUpdate{WAMID: status.WAMID, Status: status.Status, At: status.Timestamp.UnixMilli()}
+	switch status.Status {
+	case whatsapp.StatusSent, whatsapp.StatusDelivered, whatsapp.StatusRead, whatsapp.StatusFailed:
+	default:
+		return change{}, false, nil // deleted/warning do not change what the agent sees
+	}
+	if len(status.Errors) > 0 {
+		first := status.Errors[0]
+		update.ErrorCode, update.ErrorTitle, update.ErrorDetail = first.Code, first.Title, first.Details
+		if update.ErrorTitle == "" {
+			update.ErrorTitle = first.Message
+		}
+		if update.ErrorDetail == "" && first.Message != update.ErrorTitle {
+			update.ErrorDetail = first.Message
+		}
+	}
+	message, changed, err := tx.ApplyStatus(ctx, update)
+	if errors.Is(err, store.ErrNotFound) {
+		return change{}, false, tx.SavePendingStatus(ctx, update, now)
+	}
+	if err != nil || !changed {
+		return change{}, false, err
+	}
+	interaction, err := tx.InteractionByID(ctx, message.InteractionID)
+	if err != nil {
+		return change{}, false, err
+	}
+	return change{agentID: interaction.AgentID, event: events.Event{Kind: events.MessageChanged, InteractionID: interaction.ID, MessageID: message.ID}}, true, nil
+}
+
+// Record converts a parsed customer message to its stored form: the common fields in columns, the
+// kind-specific part as JSON in Payload.
+func Record(message whatsapp.InboundMessage) store.Message {
+	record := store.Message{
+		PhoneNumberID: message.PhoneNumberID,
+		Direction:     store.DirectionIn,
+		Kind:          message.Type,
+		WAMID:         message.WAMID,
+		Body:          message.Text,
+		Status:        store.StatusReceived,
+		OriginatedAt:  message.Timestamp.UnixMilli(),
+	}
+	if message.Context != nil {
+		record.ReplyToWAMID = message.Context.MessageID
+	}
+	var payload any
+	switch {
+	case message.Media != nil:
+		record.MediaID = message.Media.ID
+		record.MediaMIME = message.Media.MimeType
+		record.MediaFilename = message.Media.Filename
+		record.Body = message.Media.Caption
+		payload = message.Media
+	case message.Location != nil:
+		record.Body = message.Location.Name
+		payload = message.Location
+	case len(message.Contacts) > 0:
+		payload = message.Contacts
+	case message.Reply != nil:
+		record.Body = message.Reply.Title
+		payload = message.Reply
+	case message.Button != nil:
+		record.Body = message.Button.Text
+		payload = message.Button
+	case message.Reaction != nil:
+		record.Body = message.Reaction.Emoji
+		record.ReplyToWAMID = message.Reaction.MessageID
+		payload = message.Reaction
+	case message.System != nil:
+		record.Body = message.System.Body
+		payload = message.System
+	case message.Order != nil:
+		payload = message.Order
+	case len(message.Errors) > 0:
+		payload = message.Errors
+	}
+	if payload != nil {
+		if encoded, err := json.Marshal(payload); err == nil {
+			record.Payload = string(encoded)
+		}
+	}
+	if record.Payload == "" && message.Type != whatsapp.MessageTypeText {
+		record.Payload = string(message.Raw)
+	}
+	return record
+}

@@ -1,0 +1,179 @@
+// Package outbox sends committed outbound messages to the Cloud API: in order of commit, retrying transient
+// failures with backoff, never sending a message twice, and recording every outcome on the message.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"switchboard/internal/events"
+	"switchboard/internal/whatsapp"
+	"switchboard/store"
+)
+
+// Sender is the part of the Cloud API client the outbox needs.
+type Sender interface {
+	Send(ctx context.Context, phoneNumberID string, message whatsapp.OutboundMessage) (string, error)
+}
+
+// MaxAttempts bounds retries of a transiently failing send (about half an hour of backoff in all).
+const MaxAttempts = 12
+
+// Worker drains the outbox.
+type Worker struct {
+	Store       *store.Store
+	Bus         events.Bus
+	Client      Sender
+	Log         *slog.Logger
+	Now         func() time.Time
+	SendTimeout time.Duration
+	kick        chan struct{}
+}
+
+// New returns a worker.
+func New(st *store.Store, bus events.Bus, client Sender, log *slog.Logger, now func() time.Time) *Worker {
+	return &Worker{Store: st, Bus: bus, Client: client, Log: log, Now: now, SendTimeout: 20 * time.Second, kick: make(chan struct{}, 1)}
+}
+
+// Kick says a message was committed; it never blocks.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Recover fails sends that were under way when the process last stopped: whether WhatsApp got them is
+// unknown, and sending again could deliver the message twice.
+func (w *Worker) Recover(ctx context.Context) error {
+	ids, err := w.Store.InFlightOutbox(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		w.fail(ctx, id, 0, "Delivery unknown", "Switchboard stopped while this message was being handed to WhatsApp; it was not sent again to avoid a duplicate.")
+	}
+	return nil
+}
+
+// Run sends due messages until ctx ends. A send already under way finishes (bounded by SendTimeout) so its
+// outcome is recorded.
+func (w *Worker) Run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		w.Drain(ctx)
+		wait := time.Minute
+		if next, err := w.Store.NextOutboxAttempt(context.WithoutCancel(ctx)); err == nil && next > 0 {
+			wait = time.Until(time.UnixMilli(next))
+		}
+		if wait < 0 {
+			wait = 0
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		case <-timer.C:
+		}
+	}
+}
+
+// Drain sends every message due now, one at a time in commit order, and returns when none is due or ctx ends.
+func (w *Worker) Drain(ctx context.Context) {
+	for ctx.Err() == nil {
+		items, err := w.Store.DueOutbox(ctx, w.Now().UnixMilli(), 16)
+		if err != nil {
+			if ctx.Err() == nil {
+				w.Log.Error("outbox: read due messages", "err", err)
+			}
+			return
+		}
+		if len(items) == 0 {
+			return
+		}
+		for _, item := range items {
+			if ctx.Err() != nil {
+				return
+			}
+			w.send(ctx, item)
+		}
+	}
+}
+
+// send makes one attempt. Outcomes are stored with a context that outlives ctx so a shutdown mid-send still
+// records what happened.
+func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
+	record := context.WithoutCancel(ctx)
+	id := item.Message.ID
+	if err := w.Store.MarkInFlight(record, id, w.Now().UnixMilli()); err != nil {
+		w.Log.Error("outbox: mark in flight", "message", id, "err", err)
+		return
+	}
+	sendCtx, cancel := context.WithTimeout(record, w.SendTimeout)
+	wamid, err := w.Client.Send(sendCtx, item.Message.PhoneNumberID, Outbound(item))
+	cancel()
+	if err == nil {
+		message, err := w.Store.OutboxAccepted(record, id, wamid, w.Now().UnixMilli())
+		if err != nil {
+			// The message left; recording failed. It stays marked in flight and is failed as "delivery
+			// unknown" at the next start rather than being sent again.
+			w.Log.Error("outbox: record accepted send", "message", id, "wamid", wamid, "err", err)
+			return
+		}
+		w.publish(record, message)
+		return
+	}
+	var apiError *whatsapp.APIError
+	var transportError *whatsapp.TransportError
+	attempts := item.Attempts + 1
+	switch {
+	case whatsapp.IsTransient(err) && attempts < MaxAttempts:
+		next := w.Now().Add(Backoff(attempts))
+		w.Log.Warn("outbox: transient failure, will retry", "message", id, "attempt", attempts, "retry_at", next, "err", err)
+		if err := w.Store.OutboxRetry(record, id, next.UnixMilli(), err.Error()); err != nil {
+			w.Log.Error("outbox: schedule retry", "message", id, "err", err)
+		}
+	case errors.Is(err, whatsapp.ErrInvalidMessage):
+		w.fail(record, id, 0, "Message refused before sending", err.Error())
+	case errors.As(err, &apiError):
+		w.fail(record, id, apiError.Code, apiError.Title, apiError.Details)
+	case errors.As(err, &transportError) && transportError.MaybeDelivered:
+		w.fail(record, id, 0, "Delivery unknown", "The connection to WhatsApp broke after the message was handed over; it was not sent again to avoid a duplicate.")
+	default:
+		w.fail(record, id, 0, "Could not reach WhatsApp", fmt.Sprintf("Gave up after %d attempts: %v", attempts, err))
+	}
+}
+
+func (w *Worker) fail(ctx context.Context, id int64, code int, title, detail string) {
+	message, err := w.Store.OutboxFailed(ctx, id, code, title, detail, w.Now().UnixMilli())
+	if err != nil {
+		w.Log.Error("outbox: record failure", "message", id, "err", err)
+		return
+	}
+	w.Log.Warn("outbound message failed", "message", id, "code", code, "title", title)
+	w.publish(ctx, message)
+}
+
+func (w *Worker) publish(ctx context.Context, message store.Message) {
+	interaction, err := w.Store.InteractionByID(ctx, message.InteractionID)
+	if err != nil || interaction.AgentID == 0 {
+		return
+	}
+	w.Bus.Publish(events.UserTopic(interaction.AgentID), events.Event{Kind: events.MessageChanged, InteractionID: interaction.ID, MessageID: message.ID})
+}
+
+// Backoff is the pause before attempt n+1: 1 s doubling to at most 5 minutes.
+func Backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 9)
+	return min(d, 5*time.Minute)
+}
+
+// Outbound builds the Cloud API message for a stored outbound message.
+func Outbound(item store.OutboxItem) whatsapp.OutboundMessage {
+	return whatsapp.NewText(item.RecipientWAID, item.Message.Body)
+}

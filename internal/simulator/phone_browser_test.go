@@ -1,0 +1,135 @@
+package simulator
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/labstack/echo/v4"
+)
+
+// findBrowser returns Chromium's path; without one the browser test skips on a
+// developer machine and fails in CI, where .ci/run installs it.
+func findBrowser(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if found, err := exec.LookPath(name); err == nil {
+			return found
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is required in CI")
+	}
+	t.Skip("Chromium not found; install the chromium package to run the browser test")
+	return ""
+}
+
+// TestPhonePageInBrowser drives the phone page in Chromium under the product's
+// Content-Security-Policy: type and press Enter, see the business reply arrive live,
+// and have the product receive "read" because the page is on screen.
+func TestPhonePageInBrowser(t *testing.T) {
+	browserPath := findBrowser(t)
+	h := newHarness(t)
+	// Serve the vendored htmx the page references, under the product's CSP.
+	browserServer := echo.New()
+	browserServer.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'")
+			return next(c)
+		}
+	})
+	browserServer.Static("/static", "../../static")
+	h.sim.Mount(browserServer.Group("/sim"))
+	server := httptest.NewServer(browserServer)
+	defer server.Close()
+
+	h.customerSays("447700900123", `{"name":"Ann Lee","text":"hello"}`)
+
+	options := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browserPath), chromedp.NoSandbox)
+	allocator, cancelAllocator := chromedp.NewExecAllocator(context.Background(), options...)
+	defer cancelAllocator()
+	browser, cancelBrowser := chromedp.NewContext(allocator)
+	defer cancelBrowser()
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start browser: %v", err)
+	}
+	// Collect console output while the page runs: CSP violations and script errors
+	// show up there and nowhere else.
+	var consoleProblems []string
+	consoleDone := make(chan struct{})
+	console := chromedp.Console(browser)
+	go func() {
+		defer close(consoleDone)
+		for message, err := range console {
+			if err != nil {
+				return
+			}
+			if message.Type == chromedp.ConsoleError || message.Type == chromedp.ConsoleException ||
+				strings.Contains(message.Text, "Content Security Policy") {
+				consoleProblems = append(consoleProblems, message.String()+" "+message.URL)
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(browser, 15*time.Second)
+	defer cancel()
+
+	composer := chromedp.CSS("[data-testid=phone-composer]")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(server.URL+"/sim/phone/447700900123"),
+		chromedp.WaitVisible(composer),
+		// htmx must have loaded for the composer to answer with a fragment.
+		poll("window.htmx !== undefined"),
+		chromedp.SendKeys(composer, "Typed in the browser\n"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out]:nth-child(2)`)),
+		poll(`document.querySelector("[data-testid=phone-composer]").value === ""`),
+	)
+	if err != nil {
+		t.Fatalf("send from the phone: %v", err)
+	}
+	h.receiver.waitFor(t, "typed message", func(list []map[string]any) bool {
+		for _, webhook := range list {
+			if path(webhook, "entry", 0, "changes", 0, "value", "messages", 0, "text", "body") == "Typed in the browser" {
+				return true
+			}
+		}
+		return false
+	})
+
+	wamid := h.sendText("447700900123", "Live from the agent")
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=in]`)),
+	)
+	if err != nil {
+		t.Fatalf("business message did not appear: %v", err)
+	}
+	h.receiver.waitFor(t, "read", hasStatuses(wamid, "sent", "delivered", "read"))
+
+	count, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=phone-message]").length`))
+	if err != nil || count != 3 {
+		t.Errorf("bubbles = %d (%v), want 3 with no duplicates", count, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-direction=in] [data-testid=phone-message-text]`)))
+	if err != nil || text != "Live from the agent" {
+		t.Errorf("business bubble text = %q (%v)", text, err)
+	}
+
+	cancel()
+	cancelBrowser()
+	<-consoleDone
+	for _, problem := range consoleProblems {
+		t.Errorf("browser console: %s", problem)
+	}
+}
+
+// poll waits in the page until expression is truthy.
+func poll(expression string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, target *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[bool](expression)(ctx, target)
+		return chromedp.Void{}, err
+	}
+}

@@ -1,0 +1,250 @@
+package simulator
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// phoneIndexView is what the customer picker page shows.
+type phoneIndexView struct {
+	AssetsPath string
+	CreateURL  string
+	Customers  []phoneCustomerView
+	Numbers    []phoneNumberOption
+	Form       phoneCustomerForm
+}
+
+// phoneCustomerView is one customer in the picker.
+type phoneCustomerView struct {
+	WAID string
+	Name string
+	URL  string
+}
+
+// phoneNumberOption is one business number the new customer can write to.
+type phoneNumberOption struct {
+	PhoneNumberID string
+	DisplayNumber string
+	Selected      bool
+}
+
+// phoneCustomerForm keeps what was typed into the new-customer form, and what is wrong with it.
+type phoneCustomerForm struct {
+	Number        string
+	Name          string
+	PhoneNumberID string
+	Error         string
+}
+
+// phoneChatView is the phone screen for one customer talking to one business number.
+type phoneChatView struct {
+	AssetsPath    string
+	BackURL       string
+	WAID          string
+	CustomerName  string
+	BusinessName  string
+	PhoneNumberID string
+	OtherNumbers  []phoneNumberLink
+	PostURL       string
+	ReadURL       string
+	EventsURL     string
+	Bubbles       []bubbleView
+	Draft         string
+	Error         string
+}
+
+// phoneNumberLink switches the phone to the chat with another business number.
+type phoneNumberLink struct {
+	Label string
+	URL   string
+}
+
+// bubbleView is one chat bubble. Rich business messages (templates, interactive) fill
+// Header, Footer, Buttons and List; everything else is Label and Text.
+type bubbleView struct {
+	WAMID      string
+	Direction  string
+	Kind       string
+	Time       string
+	DateTime   string
+	Quoted     string
+	Label      string
+	Header     string
+	Text       string
+	Footer     string
+	Buttons    []string
+	ListButton string
+	ListRows   []bubbleListRow
+}
+
+// bubbleListRow is one row of a list message, shown under its button.
+type bubbleListRow struct {
+	Title       string
+	Description string
+}
+
+// phonePath builds a link under the phone pages.
+func (s *Simulator) phonePath(parts ...string) string {
+	path := s.config.BasePath + "/phone"
+	for _, part := range parts {
+		path += "/" + url.PathEscape(part)
+	}
+	return path
+}
+
+func (s *Simulator) assetsPath() string {
+	return s.config.BasePath + "/assets"
+}
+
+// chatURL links to the chat of a customer with one business number.
+func (s *Simulator) chatURL(waID, phoneNumberID string) string {
+	link := s.phonePath(waID)
+	if phoneNumberID != "" {
+		link += "?number=" + url.QueryEscape(phoneNumberID)
+	}
+	return link
+}
+
+// bubble builds the view of one message; quoted is the text of the message it
+// replies to, if any.
+func bubble(m message, quoted string) bubbleView {
+	view := bubbleView{
+		WAMID:     m.WAMID,
+		Direction: m.Direction,
+		Kind:      m.Kind,
+		Time:      m.Timestamp.UTC().Format("15:04"),
+		DateTime:  m.Timestamp.UTC().Format(time.RFC3339),
+		Quoted:    quoted,
+		Text:      m.Text,
+	}
+	if m.Direction == directionFromCustomer {
+		if m.Kind != "text" {
+			view.Label = m.Kind
+		}
+		return view
+	}
+	var request sendRequest
+	if err := json.Unmarshal(m.Payload, &request); err != nil {
+		return view
+	}
+	switch request.Type {
+	case "template":
+		fillTemplateBubble(&view, request.Template)
+	case "interactive":
+		fillInteractiveBubble(&view, request.Interactive)
+	case "image", "audio", "video", "document", "sticker":
+		view.Label = request.Type
+		view.Text = ""
+		if media := mediaOf(&request); media != nil {
+			view.Text = strings.TrimSpace(media.Filename + " " + media.Caption)
+		}
+	case "text":
+	default:
+		view.Label = request.Type
+	}
+	return view
+}
+
+// fillTemplateBubble shows a template as well as the request allows: its name and
+// the parameter values, since the approved wording is stored at Meta.
+func fillTemplateBubble(view *bubbleView, template *sendTemplate) {
+	if template == nil {
+		return
+	}
+	view.Label = "Template " + template.Name
+	if template.Language != nil {
+		view.Label += " (" + template.Language.Code + ")"
+	}
+	view.Text = ""
+	var body []string
+	for _, component := range template.Components {
+		var values []string
+		for _, parameter := range component.Parameters {
+			if value := templateParameterText(parameter); value != "" {
+				values = append(values, value)
+			}
+		}
+		switch component.Type {
+		case "header":
+			view.Header = strings.Join(values, " ")
+		case "body":
+			body = append(body, values...)
+		case "button":
+			title := strings.Join(values, " ")
+			if title == "" {
+				title = strings.ReplaceAll(component.SubType, "_", " ")
+			}
+			view.Buttons = append(view.Buttons, title)
+		}
+	}
+	view.Text = strings.Join(body, " · ")
+}
+
+// fillInteractiveBubble shows header, body, footer and the buttons or list rows.
+func fillInteractiveBubble(view *bubbleView, interactive *sendInteractive) {
+	if interactive == nil {
+		return
+	}
+	if interactive.Header != nil {
+		view.Header = interactive.Header.Text
+		if view.Header == "" {
+			view.Header = "[" + interactive.Header.Type + "]"
+		}
+	}
+	if interactive.Body != nil {
+		view.Text = interactive.Body.Text
+	}
+	if interactive.Footer != nil {
+		view.Footer = interactive.Footer.Text
+	}
+	if interactive.Action == nil {
+		return
+	}
+	for _, button := range interactive.Action.Buttons {
+		if button.Reply != nil {
+			view.Buttons = append(view.Buttons, button.Reply.Title)
+		}
+	}
+	if interactive.Type == "list" {
+		view.ListButton = interactive.Action.Button
+		for _, section := range interactive.Action.Sections {
+			for _, row := range section.Rows {
+				view.ListRows = append(view.ListRows, bubbleListRow{Title: row.Title, Description: row.Description})
+			}
+		}
+	}
+	if interactive.Type == "cta_url" {
+		var parameters struct {
+			DisplayText string `json:"display_text"`
+		}
+		_ = json.Unmarshal(interactive.Action.Parameters, &parameters)
+		if parameters.DisplayText != "" {
+			view.Buttons = append(view.Buttons, parameters.DisplayText)
+		}
+	}
+}
+
+// bubblesLocked builds the bubbles for messages, resolving quotes. The caller must hold s.mu.
+func (s *Simulator) bubblesLocked(messages []message) []bubbleView {
+	views := make([]bubbleView, 0, len(messages))
+	for _, m := range messages {
+		if !m.visibleOnPhone() {
+			continue
+		}
+		views = append(views, bubble(m, s.quotedTextLocked(m.ReplyTo)))
+	}
+	return views
+}
+
+// quotedTextLocked is the text of a quoted message. The caller must hold s.mu.
+func (s *Simulator) quotedTextLocked(wamid string) string {
+	if wamid == "" {
+		return ""
+	}
+	if original, ok := s.state.byWAMID[wamid]; ok {
+		return original.Text
+	}
+	return ""
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrate applies, in order and each in its own transaction, every numbered migration not yet recorded in
+// schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at INTEGER NOT NULL)`
+	if _, err := s.db.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, entry := range entries {
+		name := entry.Name()
+		number, _, ok := strings.Cut(name, "_")
+		version, err := strconv.Atoi(number)
+		if !ok || err != nil {
+			return fmt.Errorf("store: migrate: file %s is not named NNN_description.sql", name)
+		}
+		var applied int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if applied > 0 {
+			continue
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		err = s.WithTx(ctx, func(tx *Tx) error {
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("store: migration %s: %w", name, err)
+			}
+			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, nowMillis())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion reports the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var version int
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version)
+	if err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return version, nil
+}

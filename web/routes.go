@@ -1,0 +1,65 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// routes is the table of contents: every URL Switchboard answers, with who may use it.
+func (s *Server) routes(e *echo.Echo) {
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.csrf())
+
+	// Static assets (stylesheet, app.js, vendored htmx) embedded in the binary.
+	e.GET("/static/*", staticFiles())
+	e.GET("/healthz", s.healthShow)
+
+	// WhatsApp Cloud API webhooks: signature-checked, no session, no CSRF token.
+	e.GET("/webhooks/whatsapp", s.webhookVerify)
+	e.POST("/webhooks/whatsapp", s.webhookReceive, bodyLimit(webhookBodyLimit))
+
+	// Signing in and out.
+	e.GET("/login", s.loginShow)
+	e.POST("/login", s.loginSubmit, bodyLimit(formBodyLimit))
+	e.POST("/logout", s.logoutSubmit)
+
+	signedIn := e.Group("", s.requireSession, bodyLimit(formBodyLimit))
+
+	// Agent workspace.
+	signedIn.GET("/", s.workspaceShow)
+	signedIn.GET("/events", s.eventsStream)
+	signedIn.POST("/presence", s.presenceUpdate)
+	signedIn.POST("/interactions/:id/accept", s.interactionAccept)
+	signedIn.POST("/interactions/:id/reject", s.interactionReject)
+	signedIn.POST("/interactions/:id/messages", s.messageSend)
+	signedIn.POST("/interactions/:id/done", s.interactionDone)
+	signedIn.GET("/contacts/:id", s.contactShow)
+
+	// Own account.
+	signedIn.GET("/account", s.accountShow)
+	signedIn.POST("/account/password", s.accountPasswordUpdate)
+
+	// Supervisors: live board and the contact directory.
+	supervisor := signedIn.Group("", s.requireSupervisor)
+	supervisor.GET("/supervisor", s.supervisorShow)
+	supervisor.GET("/contacts", s.contactList)
+
+	// Admins: options, people, lists, numbers, quarantine.
+	admin := signedIn.Group("/admin", s.requireAdmin)
+	admin.GET("/settings", s.settingsShow)
+	admin.POST("/settings", s.settingsUpdate)
+	admin.GET("/users", s.usersShow)
+	admin.POST("/users", s.userCreate)
+	admin.POST("/users/:id", s.userUpdate)
+	admin.POST("/users/:id/password", s.userPasswordUpdate)
+	admin.GET("/dispositions", s.dispositionsShow)
+	admin.POST("/dispositions", s.dispositionCreate)
+	admin.POST("/dispositions/:id", s.dispositionUpdate)
+	admin.GET("/numbers", s.numbersShow)
+	admin.POST("/numbers", s.numberSave)
+	admin.POST("/numbers/:id/delete", s.numberDelete)
+	admin.GET("/quarantine", s.quarantineShow)
+
+	// The built-in WhatsApp simulator (Cloud API stand-in and customer phone), only when no real API is set.
+	if s.Simulator != nil {
+		s.Simulator.Mount(e.Group("/sim"))
+	}
+}
