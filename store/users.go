@@ -135,9 +135,9 @@ func (c conn) SetReady(ctx context.Context, id int64, ready bool) error {
 // AgentLoad is a user who can take WhatsApp interactions with how many they hold now.
 type AgentLoad struct {
 	User
-	Open      int // offered or active interactions
-	LoggedIn  bool
-	Declined  int // times this agent declined the interaction being routed
+	Open     int // offered or active interactions
+	LoggedIn bool
+	Declined int // times this agent declined the interaction being routed
 }
 
 // ReadyAgents lists active, ready agents with at least one live session, with their open interaction count

@@ -73,7 +73,9 @@ func (vc viewContext) clock(ms int64) string {
 	return t.Format("2 Jan 2006 15:04")
 }
 
-func (vc viewContext) exact(ms int64) string { return vc.local(ms).Format("Mon 2 Jan 2006 15:04:05 MST") }
+func (vc viewContext) exact(ms int64) string {
+	return vc.local(ms).Format("Mon 2 Jan 2006 15:04:05 MST")
+}
 
 func (vc viewContext) dateTime(ms int64) string {
 	if ms == 0 {

@@ -269,6 +269,9 @@ func (s *Simulator) phoneEventsStream(c echo.Context) error {
 	defer s.unsubscribe(waID, subscriber)
 
 	response := c.Response()
+	// A stream outlives the server's WriteTimeout by design; lift it for this response.
+	// Servers without deadlines (tests) report "not supported", which is fine.
+	_ = http.NewResponseController(response).SetWriteDeadline(time.Time{})
 	response.Header().Set("Content-Type", "text/event-stream")
 	response.Header().Set("Cache-Control", "no-cache")
 	response.Header().Set("X-Accel-Buffering", "no")
