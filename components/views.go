@@ -60,6 +60,7 @@ type InteractionView struct {
 	ID          int64
 	ContactID   int64
 	ContactName string
+	ProfileName string // the WhatsApp profile name, when it differs from ContactName
 	Phone       string
 	Channel     string
 	StartedAt   string

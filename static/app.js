@@ -156,6 +156,16 @@
 
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
+    if (target && target.id === "closed-panes") {
+      $all("[data-closed-pane]", target).forEach(function (marker) {
+        var pane = document.getElementById(marker.getAttribute("data-closed-pane"));
+        if (pane) pane.remove();
+        sessionStorage.removeItem("switchboard:draft-" + marker.getAttribute("data-closed-pane").slice(5));
+        marker.remove();
+      });
+      selectPane(currentPaneID(), false);
+      return;
+    }
     if (target && target.matches && target.matches("ol.messages")) {
       var pane = target.closest(".pane");
       if (pane && !pane.hidden) scrollToEnd(pane);

@@ -78,7 +78,7 @@ func (s *Server) workspaceFragments(ctx context.Context, vc viewContext, viewer 
 		if err != nil {
 			return nil, err
 		}
-		return templ.Join(bar, oob("delete", hashID("pane", e.InteractionID), templ.NopComponent)), nil
+		return templ.Join(bar, oob("beforeend", "#closed-panes", components.ClosedPane(e.InteractionID))), nil
 	case events.MessageAdded, events.MessageChanged:
 		if _, err := s.heldInteraction(ctx, viewer, e.InteractionID, store.StateActive); err != nil {
 			if errors.Is(err, store.ErrNotFound) {

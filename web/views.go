@@ -244,7 +244,7 @@ func (s *Server) singleMessageView(ctx context.Context, vc viewContext, messageI
 func (s *Server) caseInfo(ctx context.Context, vc viewContext, i store.Interaction) []components.Field {
 	fields := []components.Field{
 		{Label: "Interaction", Value: "#" + strconv.FormatInt(i.ID, 10)},
-		{Label: "Waiting since", Value: vc.dateTime(i.CreatedAt)},
+		{Label: "Waiting since", Value: vc.clock(i.CreatedAt)},
 	}
 	if past, err := s.Store.ContactInteractions(ctx, i.ContactID, 50); err == nil {
 		previous := 0
@@ -304,7 +304,7 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	if err != nil {
 		return components.InteractionView{}, err
 	}
-	return components.InteractionView{
+	view := components.InteractionView{
 		ID:          i.ID,
 		ContactID:   contact.ID,
 		ContactName: vc.contactName(contact),
@@ -315,7 +315,11 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 		Composer:    s.composerView(i.ID),
 		Done:        done,
 		CaseInfo:    s.caseInfo(ctx, vc, i),
-	}, nil
+	}
+	if contact.ProfileName != view.ContactName {
+		view.ProfileName = contact.ProfileName
+	}
+	return view, nil
 }
 
 func (s *Server) composerView(interactionID int64) components.ComposerView {

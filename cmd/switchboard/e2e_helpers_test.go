@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"switchboard/internal/auth"
+	"switchboard/store"
+)
+
+// Browser tests start the real server on a loopback port with the built-in simulator and drive real
+// Chromium. They skip on a developer machine without Chromium and fail in CI (CI=true), where .ci/run
+// installs it. Set SWITCHBOARD_SCREENSHOTS=dir to keep screenshots of what the tests saw.
+
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is required in CI: install the chromium package")
+	}
+	t.Skip("Chromium not found; install the chromium package to run browser tests")
+	return ""
+}
+
+// syncBuffer collects the server log; it is printed when a test fails.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type testApp struct {
+	*app
+	t *testing.T
+}
+
+const testPassword = "correct-horse-battery"
+
+// startTestApp runs Switchboard as `go run ./cmd/switchboard` would, on a free loopback port and a fresh
+// data directory.
+func startTestApp(t *testing.T) *testApp {
+	t.Helper()
+	logs := &syncBuffer{}
+	env := map[string]string{"SWITCHBOARD_ADMIN_PASSWORD": "admin-password-for-tests", "SWITCHBOARD_LOG_LEVEL": "debug"}
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := start(context.Background(), cfg, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := a.shutdown(); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	return &testApp{app: a, t: t}
+}
+
+func (a *testApp) addUser(username, role string) {
+	a.t.Helper()
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := a.Store.CreateUser(context.Background(), store.User{Username: username, DisplayName: strings.ToUpper(username[:1]) + username[1:], PasswordHash: hash, Role: role, Active: true}); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func (a *testApp) setOptions(values map[string]string) {
+	a.t.Helper()
+	problems, err := a.Options.Update(context.Background(), values, 0)
+	if err != nil || len(problems) > 0 {
+		a.t.Fatalf("set options: %v %v", err, problems)
+	}
+}
+
+// customerSays makes the simulator post a customer message webhook and waits until Switchboard took it.
+func (a *testApp) customerSays(waID, body string) {
+	a.t.Helper()
+	response, err := http.Post(a.URL+"/sim/api/customers/"+waID+"/messages?wait=1", "application/json", strings.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer response.Body.Close()
+	if response.StatusCode != http.StatusAccepted {
+		text, _ := io.ReadAll(response.Body)
+		a.t.Fatalf("simulator customer message: %s %s", response.Status, text)
+	}
+}
+
+// browser starts one headless Chromium for a test; tabs made from it with newTab share nothing unless asked.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := findChromium(t)
+	options := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(1360, 860),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
+	allocator, cancelAllocator := chromedp.NewExecAllocator(context.Background(), options...)
+	t.Cleanup(cancelAllocator)
+	root, cancelRoot := chromedp.NewContext(allocator)
+	t.Cleanup(cancelRoot)
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return root
+}
+
+// newTab opens a tab in its own browser context (own cookies), as a separate person's browser would be.
+func newTab(t *testing.T, root context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatal(err)
+	}
+	go watchConsole(t, tab)
+	return tab
+}
+
+// watchConsole fails the test on script errors and CSP violations: they show nowhere else.
+func watchConsole(t *testing.T, tab context.Context) {
+	for message, err := range chromedp.Console(tab) {
+		if err != nil {
+			return
+		}
+		if message.Type == chromedp.ConsoleException || strings.Contains(message.Text, "Content Security Policy") ||
+			(message.Type == chromedp.ConsoleError && !strings.Contains(message.Text, "net::ERR") && !strings.Contains(message.Text, "status of 4")) {
+			t.Errorf("browser console: %s (%s)", message.Text, message.URL)
+		}
+	}
+}
+
+// do runs browser steps with a deadline and fails the test with what was asked for.
+func do(t *testing.T, tab context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		screenshot(t, tab, "failed-"+strings.ReplaceAll(what, " ", "-"))
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// until waits for a JavaScript condition to become true.
+func until(expression string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, target *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[bool](expression, chromedp.WithPollingInterval(50*time.Millisecond))(ctx, target)
+		return chromedp.Void{}, err
+	}
+}
+
+func evaluate[T any](t *testing.T, tab context.Context, expression string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
+	defer cancel()
+	value, err := chromedp.Run(ctx, chromedp.Evaluate[T](expression))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expression, err)
+	}
+	return value
+}
+
+func login(t *testing.T, tab context.Context, baseURL, username string) {
+	t.Helper()
+	do(t, tab, "log in as "+username,
+		chromedp.Navigate(baseURL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=login-username]"), username),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=login-password]"), testPassword),
+		chromedp.Click(chromedp.CSS("[data-testid=login-submit]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=workspace]")),
+		until(`!document.getElementById("stream-status") || document.getElementById("stream-status").hidden`),
+	)
+}
+
+func goReady(t *testing.T, tab context.Context) {
+	t.Helper()
+	do(t, tab, "go ready",
+		chromedp.Click(chromedp.CSS("[data-testid=go-ready]")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=presence][data-ready=true]`)),
+	)
+}
+
+// screenshot keeps a PNG of the tab when SWITCHBOARD_SCREENSHOTS names a directory.
+func screenshot(t *testing.T, tab context.Context, name string) {
+	dir := os.Getenv("SWITCHBOARD_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(tab, 5*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	file := filepath.Join(dir, fmt.Sprintf("%s-%s.png", t.Name(), name))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+}
