@@ -11,12 +11,12 @@ import (
 	"switchboard/store"
 )
 
-// bootstrapAdmin creates the "admin" user on an empty database and returns its password when it was
-// generated (to print once); an existing database is left alone.
-func bootstrapAdmin(ctx context.Context, st *store.Store, configured string) (string, error) {
+// bootstrapAdmin creates the "admin" user on an empty database. It returns the password when it was
+// generated (to print once) and whether the user was created; an existing database is left alone.
+func bootstrapAdmin(ctx context.Context, st *store.Store, configured string) (generated string, created bool, err error) {
 	n, err := st.CountUsers(ctx)
 	if err != nil || n > 0 {
-		return "", err
+		return "", false, err
 	}
 	password := configured
 	if password == "" {
@@ -24,15 +24,15 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, configured string) (st
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if _, err := st.CreateUser(ctx, store.User{Username: "admin", DisplayName: "Administrator", PasswordHash: hash, Role: auth.RoleAdmin, Active: true}); err != nil {
-		return "", err
+		return "", false, err
 	}
 	if configured != "" {
-		return "", nil
+		return "", true, nil
 	}
-	return password, nil
+	return password, true, nil
 }
 
 // loadOrCreateKey returns the cookie signing key kept in the data directory, so logins survive restarts.

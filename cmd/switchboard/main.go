@@ -98,7 +98,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	adminPassword, err := bootstrapAdmin(ctx, st, cfg.AdminPassword)
+	adminPassword, adminCreated, err := bootstrapAdmin(ctx, st, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -175,10 +175,13 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	ok = true
 
 	fmt.Fprintf(stdout, "\nSwitchboard is running at %s\n", baseURL)
-	if adminPassword != "" {
+	switch {
+	case adminPassword != "":
 		fmt.Fprintf(stdout, "First start: log in as \"admin\" with password %s (shown only this once; change it under your name in the top bar).\n", adminPassword)
-	} else {
-		fmt.Fprintln(stdout, "Log in with your username and password.")
+	case adminCreated:
+		fmt.Fprintln(stdout, "First start: log in as \"admin\" with the password from SWITCHBOARD_ADMIN_PASSWORD.")
+	default:
+		fmt.Fprintln(stdout, "Log in with your username and password (the first admin is \"admin\").")
 	}
 	if demoPassword != "" {
 		fmt.Fprintf(stdout, "Demo people: agents alice, bob, carol and supervisor sam, all with password %s\n", demoPassword)
