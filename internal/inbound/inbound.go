@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"switchboard/internal/events"
@@ -155,7 +156,7 @@ func storeStatus(ctx context.Context, tx *store.Tx, status whatsapp.StatusUpdate
 		if update.ErrorTitle == "" {
 			update.ErrorTitle = first.Message
 		}
-		if update.ErrorDetail == "" && first.Message != update.ErrorTitle {
+		if update.ErrorDetail == "" && !strings.EqualFold(strings.TrimSuffix(first.Message, "."), update.ErrorTitle) {
 			update.ErrorDetail = first.Message
 		}
 	}
