@@ -142,7 +142,7 @@ func All() []Definition {
 // Storage is where values persist.
 type Storage interface {
 	OptionValues(ctx context.Context) (map[string]string, error)
-	SetOption(ctx context.Context, name, value string, by int64) error
+	SetOptions(ctx context.Context, values map[string]string, by int64) error
 }
 
 // Set holds the current values. Reads are served from memory; writes go to storage first.
@@ -208,14 +208,14 @@ func (s *Set) Update(ctx context.Context, changes map[string]string, by int64) (
 	if len(problems) > 0 {
 		return problems, nil
 	}
-	for name, value := range canonical {
-		if err := s.storage.SetOption(ctx, name, value, by); err != nil {
-			return nil, fmt.Errorf("options: update %s: %w", name, err)
-		}
-		s.mu.Lock()
-		s.values[name] = value
-		s.mu.Unlock()
+	if err := s.storage.SetOptions(ctx, canonical, by); err != nil {
+		return nil, fmt.Errorf("options: update: %w", err)
 	}
+	s.mu.Lock()
+	for name, value := range canonical {
+		s.values[name] = value
+	}
+	s.mu.Unlock()
 	return nil, nil
 }
 
