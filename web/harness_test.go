@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/crypto/bcrypt"
 
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -99,14 +100,27 @@ func newHarness(t testing.TB) *harness {
 		interactions: service, handler: handler, server: server}
 }
 
-// passwordHash is computed once: bcrypt at its production cost is slow under -race, and every test user
-// shares the same password.
-var passwordHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(testPassword) })
+// productionHash is testPassword hashed by auth.HashPassword, at the production bcrypt cost.
+var productionHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(testPassword) })
+
+// fastHash is testPassword hashed at bcrypt's lowest cost. Checking a production-cost hash takes about 0.6 s
+// under -race, once per login; verification works the same at any cost (the cost is part of the hash), so
+// most test users get this one and TestLoginForm covers a hash made by auth.HashPassword.
+var fastHash = sync.OnceValues(func() (string, error) {
+	hash, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
+	return string(hash), err
+})
 
 // createUser adds an active user with testPassword.
 func (h *harness) createUser(t testing.TB, username, role string) store.User {
 	t.Helper()
-	hash, err := passwordHash()
+	return h.createUserWithHash(t, username, role, fastHash)
+}
+
+// createUserWithHash adds an active user whose password hash comes from hash.
+func (h *harness) createUserWithHash(t testing.TB, username, role string, hashFn func() (string, error)) store.User {
+	t.Helper()
+	hash, err := hashFn()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +194,9 @@ func readResponse(t testing.TB, res *http.Response) response {
 }
 
 // testID finds elements by data-testid.
-func (r response) testID(id string) *goquery.Selection { return r.doc.Find(`[data-testid="` + id + `"]`) }
+func (r response) testID(id string) *goquery.Selection {
+	return r.doc.Find(`[data-testid="` + id + `"]`)
+}
 
 func (r response) text(id string) string { return strings.TrimSpace(r.testID(id).Text()) }
 

@@ -38,9 +38,10 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.POST("/account/password", s.accountPasswordUpdate)
 
 	// Supervisors: live board and the contact directory.
-	supervisor := signedIn.Group("", s.requireSupervisor)
-	supervisor.GET("/supervisor", s.supervisorShow)
-	supervisor.GET("/contacts", s.contactList)
+	// The guard is per route: an Echo group with middleware also catches every unmatched path under its prefix,
+	// so a "" group would answer any unknown URL with "This page is for supervisors".
+	signedIn.GET("/supervisor", s.supervisorShow, s.requireSupervisor)
+	signedIn.GET("/contacts", s.contactList, s.requireSupervisor)
 
 	// Admins: options, people, lists, numbers, quarantine.
 	admin := signedIn.Group("/admin", s.requireAdmin)

@@ -55,7 +55,7 @@ func signedIn(t *testing.T, b *browser) {
 func TestLoginForm(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.createUser(t, "alice", auth.RoleAgent)
+	user := h.createUserWithHash(t, "alice", auth.RoleAgent, productionHash)
 	tests := []struct {
 		name, username, password string
 		wantError                string
@@ -121,8 +121,11 @@ func TestLoginRotatesSessionAndLogoutRevokes(t *testing.T) {
 		t.Fatalf("sessions after login = %v", first)
 	}
 
-	// Logging in again on the same browser replaces the session rather than adding one.
-	b.login(user)
+	// Logging in again on the same browser (the form posted from a tab opened before) replaces the session
+	// rather than adding one.
+	if res := b.post("/login", url.Values{"username": {user.Username}, "password": {testPassword}}); res.status != http.StatusSeeOther {
+		t.Fatalf("second login = %d", res.status)
+	}
 	second := h.sessionIDs(t, user.ID)
 	if len(second) != 1 || second[0] == first[0] {
 		t.Fatalf("sessions after second login = %v, had %v: want one new id", second, first)
@@ -310,7 +313,11 @@ func TestAccessRules(t *testing.T) {
 		wantStatus int
 	}{
 		{"unknown route", agent, "/no/such/page", http.StatusNotFound},
-		{"unknown route signed out", anonymous, "/no/such/page", http.StatusNotFound},
+		{"unknown route as supervisor", supervisor, "/no/such/page", http.StatusNotFound},
+		{"unknown admin route as admin", admin, "/admin/nothing", http.StatusNotFound},
+		// Signed out, everything but the login page, webhooks and assets asks for a login first, so the
+		// set of pages is not revealed to strangers.
+		{"unknown route signed out", anonymous, "/no/such/page", http.StatusSeeOther},
 		{"agent opens settings", agent, "/admin/settings", http.StatusForbidden},
 		{"agent opens users", agent, "/admin/users", http.StatusForbidden},
 		{"agent opens quarantine", agent, "/admin/quarantine", http.StatusForbidden},
@@ -328,7 +335,10 @@ func TestAccessRules(t *testing.T) {
 			if res.status != test.wantStatus {
 				t.Fatalf("status = %d, want %d", res.status, test.wantStatus)
 			}
-			if test.wantStatus != http.StatusOK {
+			if test.wantStatus == http.StatusSeeOther && !strings.HasPrefix(res.header.Get("Location"), "/login") {
+				t.Errorf("redirected to %q, want the login page", res.header.Get("Location"))
+			}
+			if test.wantStatus >= 400 {
 				page := res.testID("error-page")
 				if page.Length() != 1 {
 					t.Fatalf("no error page:\n%s", res.body)

@@ -28,7 +28,9 @@ func (s *Server) webhookReceive(c echo.Context) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		// The body limit middleware reports a body that outgrows the limit while streaming (no Content-Length)
+		// as its own 413 error, not as *http.MaxBytesError.
+		if errors.As(err, &tooLarge) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 			return c.String(http.StatusRequestEntityTooLarge, "payload too large")
 		}
 		return c.String(http.StatusBadRequest, "could not read body")
