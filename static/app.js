@@ -213,5 +213,7 @@
     initComposers(document);
     selectPane(remembered, false);
     tick();
+    // Lets tests (and anything else) know the page's handlers are in place.
+    document.documentElement.setAttribute("data-app-ready", "true");
   });
 })();

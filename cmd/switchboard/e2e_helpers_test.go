@@ -202,7 +202,7 @@ func login(t *testing.T, tab context.Context, baseURL, username string) {
 		chromedp.SendKeys(chromedp.CSS("[data-testid=login-password]"), testPassword),
 		chromedp.Click(chromedp.CSS("[data-testid=login-submit]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=workspace]")),
-		until(`!document.getElementById("stream-status") || document.getElementById("stream-status").hidden`),
+		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
 	)
 }
 

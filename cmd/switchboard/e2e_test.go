@@ -31,6 +31,7 @@ func TestInboundLoopInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-create-name]"), "Ann Lee"),
 		chromedp.Click(chromedp.CSS("[data-testid=phone-create-submit]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=phone-composer]")),
+		until(`document.querySelector("[data-testid=phone]").dataset.ready === "true"`),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "Hello, my parcel <b>never</b> arrived\n"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out]`)),
 	)

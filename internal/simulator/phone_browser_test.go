@@ -83,7 +83,7 @@ func TestPhonePageInBrowser(t *testing.T) {
 		chromedp.Navigate(server.URL+"/sim/phone/447700900123"),
 		chromedp.WaitVisible(composer),
 		// htmx must have loaded for the composer to answer with a fragment.
-		poll("window.htmx !== undefined"),
+		poll(`window.htmx !== undefined && document.querySelector("[data-testid=phone]").dataset.ready === "true"`),
 		chromedp.SendKeys(composer, "Typed in the browser\n"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out]:nth-child(2)`)),
 		poll(`document.querySelector("[data-testid=phone-composer]").value === ""`),

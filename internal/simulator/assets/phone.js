@@ -139,4 +139,6 @@
   scrollToEnd();
   markRead();
   composer.focus();
+  // Lets tests (and anything else) know the page's handlers are in place.
+  phone.dataset.ready = "true";
 })();
