@@ -33,7 +33,7 @@ func sampleWorkspace() WorkspaceView {
 		Offers: []OfferView{{InteractionID: 3, ContactName: hostile, ProfileName: hostile, Phone: "+44", Channel: "WhatsApp +1",
 			FirstMessage: hostile, CaseInfo: []Field{{Label: "Interaction", Value: hostile}}}},
 		Interactions: []InteractionView{{ID: 5, ContactID: 9, ContactName: hostile, ProfileName: hostile, Phone: "+44",
-			Transcript: TranscriptView{InteractionID: 5, Sessions: []SessionView{{InteractionID: 5, StartedLabel: "Session started", Messages: []MessageView{
+			Transcript: TranscriptView{InteractionID: 5, Sessions: []SessionView{{InteractionID: 5, StartedLabel: "Session started", Current: true, Messages: []MessageView{
 				message,
 				{ID: 8, Side: "agent", Kind: "text", Text: "ok", Status: "failed", StatusLabel: "Failed", ErrorTitle: hostile, ErrorDetail: hostile},
 				{ID: 9, Side: "center", Kind: "system", Text: hostile},
@@ -93,7 +93,7 @@ func TestTranscriptLayout(t *testing.T) {
 	if doc.Find("#message-8 [data-testid=message-error]").Length() != 1 {
 		t.Error("failed message has no centred error")
 	}
-	if doc.Find("[data-testid=session-start]").Text() != "Session started" {
+	if strings.TrimSpace(doc.Find("[data-testid=session-start]").Text()) != "Session started" {
 		t.Error("session start date missing")
 	}
 	if doc.Find("#messages-5[data-append-unique]").Length() != 1 {

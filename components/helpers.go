@@ -10,6 +10,13 @@ func csrfHeaders(token string) string {
 	return string(b)
 }
 
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
 func idAttr(prefix string, id int64) string { return fmt.Sprintf("%s-%d", prefix, id) }
 
 func path(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -6,6 +6,8 @@ import "strconv"
 
 // Nav is what every page's header needs.
 type Nav struct {
+	HighContrast  bool
+	ThemeVersion  string // changes when the admin's look options change, so browsers fetch the new theme
 	UserName      string
 	Role          string
 	CSRF          string
@@ -25,9 +27,19 @@ type LoginView struct {
 // WorkspaceView is the agent's main window.
 type WorkspaceView struct {
 	Nav          Nav
+	Attention    AttentionView
 	Presence     PresenceView
 	Offers       []OfferView
 	Interactions []InteractionView
+}
+
+// AttentionView carries the options that decide how the workspace draws attention, for static/app.js.
+type AttentionView struct {
+	PendingWarning, PendingMaximum int   // seconds
+	Blink                          bool  // blink the interaction bar entry on a new customer message
+	BlinkSeconds                   int   // 0: until the agent looks
+	FocusNewMessages               bool  // scroll to new messages (else show a pill)
+	ServerNow                      int64 // ms, to correct the browser's clock
 }
 
 // PresenceView is the agent's Ready / Not Ready state on the WhatsApp channel.
@@ -57,30 +69,74 @@ type Field struct {
 
 // InteractionView is one interaction the agent holds, as a tab in the bar and a pane.
 type InteractionView struct {
-	ID          int64
-	ContactID   int64
-	ContactName string
-	ProfileName string // the WhatsApp profile name, when it differs from ContactName
-	Phone       string
-	Channel     string
-	StartedAt   string
-	Transcript  TranscriptView
-	Composer    ComposerView
-	Done        DoneView
-	CaseInfo    []Field
+	ID           int64
+	ContactID    int64
+	ContactName  string
+	PendingSince int64  // when the customer started waiting for an answer (server ms), 0 when answered
+	ProfileName  string // the WhatsApp profile name, when it differs from ContactName
+	Phone        string
+	Channel      string
+	StartedAt    string
+	Transcript   TranscriptView
+	Composer     ComposerView
+	Done         DoneView
+	CaseInfo     []Field
 }
 
-// TranscriptView is the message area of one interaction.
+// TranscriptView is the message area of one interaction: earlier sessions with the contact, then this one.
 type TranscriptView struct {
 	InteractionID int64
+	Older         OlderView
 	Sessions      []SessionView
+}
+
+// OlderView is the "see older messages..." control: it loads the sessions before Before.
+type OlderView struct {
+	InteractionID int64
+	Before        int64 // the oldest session shown
+	More          bool  // whether older sessions exist
 }
 
 // SessionView is one interaction's messages introduced by its centred start date.
 type SessionView struct {
 	InteractionID int64
 	StartedLabel  string
+	Channel       string // set when several business numbers are shown together
+	Current       bool   // the interaction the pane is about; new messages are appended to it
 	Messages      []MessageView
+}
+
+// TextSegment is a run of message text with WhatsApp formatting, or a link.
+type TextSegment struct {
+	Text                       string
+	Bold, Italic, Strike, Mono bool
+	Link                       string
+}
+
+// QuoteView is the message a reply quotes.
+type QuoteView struct {
+	TargetID int64 // 0 when the quoted message is not stored
+	Author   string
+	Text     string
+}
+
+// LocationView is an incoming location.
+type LocationView struct {
+	Name, Address, URL string
+	Coordinates        string
+	MapImage           string // our map image address; empty shows the offline rendering
+	PlaceLink          string // the point on a map, opened in a new tab
+	HasCoordinates     bool
+	Width, Height      int
+}
+
+// ContactCardView is one shared contact card.
+type ContactCardView struct {
+	Name   string
+	Org    string
+	Phones []Field // Label: number as written, Value: tel: link
+	Emails []Field
+	URLs   []string
 }
 
 // MessageView is one transcript line.
@@ -100,6 +156,14 @@ type MessageView struct {
 	StatusLabel string
 	ErrorTitle  string
 	ErrorDetail string
+
+	Segments  []TextSegment // Text with formatting and links
+	Quote     *QuoteView
+	Reactions []string // the customer's current reactions to this message
+	Location  *LocationView
+	Contacts  []ContactCardView
+	Channel   string // the business number, when messages of several numbers are shown
+	Highlight string // the search term when jumped to from search
 }
 
 // DOMID is the element id of a message; status updates replace it.
@@ -111,6 +175,7 @@ type ComposerView struct {
 	Text          string
 	Error         string
 	MaxBytes      int
+	Emojis        []string
 }
 
 // DoneView is the closing form of one interaction.
@@ -170,6 +235,7 @@ type QueueRow struct {
 // ContactView is a contact's details and history.
 type ContactView struct {
 	Nav         Nav
+	Edit        ContactForm
 	ContactID   int64
 	Name        string
 	ProfileName string
@@ -195,6 +261,14 @@ type ContactListView struct {
 	Nav      Nav
 	Query    string
 	Contacts []ContactRow
+	New      ContactForm
+}
+
+// ContactForm adds or renames a contact-database entry.
+type ContactForm struct {
+	Name  string
+	Phone string
+	Error string
 }
 
 // ContactRow is one line of the contact directory.
@@ -220,6 +294,7 @@ var AdminTabs = []Option{
 	{Value: "/admin/users", Label: "Users"},
 	{Value: "/admin/dispositions", Label: "Disposition codes"},
 	{Value: "/admin/numbers", Label: "Business numbers"},
+	{Value: "/admin/attributes", Label: "Business attributes"},
 	{Value: "/admin/quarantine", Label: "Quarantine"},
 }
 
@@ -331,4 +406,36 @@ type AccountView struct {
 	Name    string
 	Error   string
 	Changed bool
+}
+
+// SearchView is the result of a search in a contact's messages.
+type SearchView struct {
+	Query string
+	Error string
+	Hits  []SearchHitView
+}
+
+// SearchHitView is one found message; Snippet parts marked Bold are the matches.
+type SearchHitView struct {
+	MessageID     int64
+	InteractionID int64
+	When          string
+	Who           string
+	Snippet       []TextSegment
+}
+
+// AttributesView is the business attributes page.
+type AttributesView struct {
+	Nav        Nav
+	Attributes []AttributeRow
+	New        AttributeRow
+	EmojiName  string // the attribute the emoji picker uses
+}
+
+// AttributeRow is one attribute, its values one per line.
+type AttributeRow struct {
+	ID     int64
+	Name   string
+	Values string
+	Error  string
 }

@@ -63,3 +63,8 @@ func (s *Store) SetOptions(ctx context.Context, values map[string]string, by int
 		return nil
 	})
 }
+
+// SaveBusinessAttribute replaces an attribute's values, atomically.
+func (s *Store) SaveBusinessAttribute(ctx context.Context, name string, values []string) error {
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.SaveBusinessAttribute(ctx, name, values) })
+}

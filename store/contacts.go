@@ -79,3 +79,35 @@ func (c conn) SearchContacts(ctx context.Context, term string, limit int) ([]Con
 	}
 	return list, rows.Err()
 }
+
+// ContactByWAID returns the contact with a WhatsApp id.
+func (c conn) ContactByWAID(ctx context.Context, waID string) (Contact, error) {
+	ct, err := scanContact(c.q.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE wa_id = ?`, waID))
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: contact %s: %w", waID, classify(err))
+	}
+	return ct, nil
+}
+
+// CreateContact adds a contact-database entry; an existing WhatsApp id gives ErrConflict.
+func (c conn) CreateContact(ctx context.Context, waID, name string, now int64) (Contact, error) {
+	const q = `INSERT INTO contacts (wa_id, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING ` + contactColumns
+	ct, err := scanContact(c.q.QueryRowContext(ctx, q, waID, name, now, now))
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: create contact %s: %w", waID, classify(err))
+	}
+	return ct, nil
+}
+
+// ChangeContactWAID moves a contact to a new WhatsApp id (the customer changed number); ErrConflict when
+// another contact already has it.
+func (c conn) ChangeContactWAID(ctx context.Context, id int64, waID string, now int64) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE contacts SET wa_id = ?, updated_at = ? WHERE id = ?`, waID, now, id)
+	if err != nil {
+		return fmt.Errorf("store: change number of contact %d: %w", id, classify(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: change number of contact %d: %w", id, ErrNotFound)
+	}
+	return nil
+}

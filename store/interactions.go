@@ -29,15 +29,16 @@ type Interaction struct {
 	Note           string
 	LastCustomerAt int64
 	LastAgentAt    int64
+	PendingSince   int64 // arrival of the first customer message not yet answered; 0 when answered
 }
 
 const interactionColumns = `id, contact_id, phone_number_id, state, COALESCE(agent_id, 0), offered_at, created_at, accepted_at,
-	closed_at, COALESCE(disposition_id, 0), note, last_customer_at, last_agent_at`
+	closed_at, COALESCE(disposition_id, 0), note, last_customer_at, last_agent_at, pending_since`
 
 func scanInteraction(row interface{ Scan(...any) error }) (Interaction, error) {
 	var i Interaction
 	err := row.Scan(&i.ID, &i.ContactID, &i.PhoneNumberID, &i.State, &i.AgentID, &i.OfferedAt, &i.CreatedAt, &i.AcceptedAt,
-		&i.ClosedAt, &i.DispositionID, &i.Note, &i.LastCustomerAt, &i.LastAgentAt)
+		&i.ClosedAt, &i.DispositionID, &i.Note, &i.LastCustomerAt, &i.LastAgentAt, &i.PendingSince)
 	return i, err
 }
 
@@ -90,17 +91,20 @@ func (c conn) CreateInteraction(ctx context.Context, contactID int64, phoneNumbe
 	return i, nil
 }
 
-// TouchCustomer records the time of the customer's latest message.
+// TouchCustomer records the time of the customer's latest message; the first unanswered one starts the
+// pending-response timer.
 func (c conn) TouchCustomer(ctx context.Context, id, at int64) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE interactions SET last_customer_at = MAX(last_customer_at, ?) WHERE id = ?`, at, id); err != nil {
+	const q = `UPDATE interactions SET last_customer_at = MAX(last_customer_at, ?),
+		pending_since = CASE WHEN pending_since = 0 THEN ? ELSE pending_since END WHERE id = ?`
+	if _, err := c.q.ExecContext(ctx, q, at, at, id); err != nil {
 		return fmt.Errorf("store: touch interaction %d: %w", id, classify(err))
 	}
 	return nil
 }
 
-// TouchAgent records the time of the agent's latest message.
+// TouchAgent records the time of the agent's latest message, which answers the customer.
 func (c conn) TouchAgent(ctx context.Context, id, at int64) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE interactions SET last_agent_at = MAX(last_agent_at, ?) WHERE id = ?`, at, id); err != nil {
+	if _, err := c.q.ExecContext(ctx, `UPDATE interactions SET last_agent_at = MAX(last_agent_at, ?), pending_since = 0 WHERE id = ?`, at, id); err != nil {
 		return fmt.Errorf("store: touch interaction %d: %w", id, classify(err))
 	}
 	return nil
@@ -201,7 +205,7 @@ type InteractionSummary struct {
 // RecentClosedInteractions lists closed interactions, newest first, for history views.
 func (c conn) RecentClosedInteractions(ctx context.Context, contactID int64, limit int) ([]InteractionSummary, error) {
 	const q = `SELECT i.id, i.contact_id, i.phone_number_id, i.state, COALESCE(i.agent_id, 0), i.offered_at, i.created_at, i.accepted_at,
-		i.closed_at, COALESCE(i.disposition_id, 0), i.note, i.last_customer_at, i.last_agent_at,
+		i.closed_at, COALESCE(i.disposition_id, 0), i.note, i.last_customer_at, i.last_agent_at, i.pending_since,
 		ct.wa_id, ct.name, ct.profile_name, COALESCE(u.display_name, ''), COALESCE(d.name, ''),
 		(SELECT COUNT(*) FROM messages m WHERE m.interaction_id = i.id),
 		COALESCE((SELECT m.body FROM messages m WHERE m.interaction_id = i.id AND m.direction = 'in' ORDER BY m.id LIMIT 1), '')
@@ -221,11 +225,20 @@ func (c conn) RecentClosedInteractions(ctx context.Context, contactID int64, lim
 		var s InteractionSummary
 		i := &s.Interaction
 		if err := rows.Scan(&i.ID, &i.ContactID, &i.PhoneNumberID, &i.State, &i.AgentID, &i.OfferedAt, &i.CreatedAt, &i.AcceptedAt,
-			&i.ClosedAt, &i.DispositionID, &i.Note, &i.LastCustomerAt, &i.LastAgentAt,
+			&i.ClosedAt, &i.DispositionID, &i.Note, &i.LastCustomerAt, &i.LastAgentAt, &i.PendingSince,
 			&s.ContactWAID, &s.ContactName, &s.ContactProfile, &s.AgentName, &s.DispositionName, &s.MessageCount, &s.FirstMessageBody); err != nil {
 			return nil, fmt.Errorf("store: closed interactions: %w", err)
 		}
 		list = append(list, s)
 	}
 	return list, rows.Err()
+}
+
+// PreviousInteractions returns up to limit of a contact's interactions older than the one given (by start
+// time, then id), newest first; phoneNumberID "" means on every business number.
+func (c conn) PreviousInteractions(ctx context.Context, contactID int64, phoneNumberID string, before Interaction, limit int) ([]Interaction, error) {
+	const q = `SELECT ` + interactionColumns + ` FROM interactions
+		WHERE contact_id = ? AND (? = '' OR phone_number_id = ?) AND (created_at < ? OR (created_at = ? AND id < ?))
+		ORDER BY created_at DESC, id DESC LIMIT ?`
+	return c.queryInteractions(ctx, "previous interactions", q, contactID, phoneNumberID, phoneNumberID, before.CreatedAt, before.CreatedAt, before.ID, limit)
 }

@@ -153,7 +153,7 @@ func (c conn) FirstCustomerMessage(ctx context.Context, interactionID int64) (Me
 // the others. A message whose shown time is earlier is out of chronological order.
 func (c conn) LatestShownTimeBefore(ctx context.Context, interactionID, beforeID, delayMillis int64) (int64, error) {
 	const q = `SELECT MAX(CASE WHEN received_at - originated_at > ? THEN originated_at ELSE received_at END)
-		FROM messages WHERE interaction_id = ? AND id < ?`
+		FROM messages WHERE interaction_id = ? AND id < ? AND kind <> 'reaction'`
 	var at sql.NullInt64
 	if err := c.q.QueryRowContext(ctx, q, delayMillis, interactionID, beforeID).Scan(&at); err != nil {
 		return 0, fmt.Errorf("store: latest shown time: %w", classify(err))

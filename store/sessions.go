@@ -26,13 +26,13 @@ func (c conn) CreateSession(ctx context.Context, s Session) error {
 // SessionUser returns the live session with id and its user, provided the user is still active.
 func (c conn) SessionUser(ctx context.Context, id string, now int64) (Session, User, error) {
 	const q = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
-		u.id, u.username, u.display_name, u.password_hash, u.role, u.active, u.ready, u.ready_since, u.created_at
+		u.id, u.username, u.display_name, u.password_hash, u.role, u.active, u.ready, u.ready_since, u.created_at, u.high_contrast
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND s.expires_at > ? AND u.active = 1`
 	var s Session
 	var u User
 	err := c.q.QueryRowContext(ctx, q, id, now).Scan(&s.ID, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt,
-		&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt)
+		&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &u.HighContrast)
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("store: session: %w", classify(err))
 	}

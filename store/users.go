@@ -17,13 +17,14 @@ type User struct {
 	Ready        bool
 	ReadySince   int64
 	CreatedAt    int64
+	HighContrast bool
 }
 
-const userColumns = `id, username, display_name, password_hash, role, active, ready, ready_since, created_at`
+const userColumns = `id, username, display_name, password_hash, role, active, ready, ready_since, created_at, high_contrast`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &u.HighContrast)
 	return u, err
 }
 
@@ -159,7 +160,7 @@ func (c conn) ReadyAgents(ctx context.Context, interactionID int64, now int64) (
 	for rows.Next() {
 		var a AgentLoad
 		u := &a.User
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &a.Open, &a.Declined); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &u.HighContrast, &a.Open, &a.Declined); err != nil {
 			return nil, fmt.Errorf("store: ready agents: %w", err)
 		}
 		a.LoggedIn = true
@@ -186,11 +187,19 @@ func (c conn) Presence(ctx context.Context, now int64) ([]AgentLoad, error) {
 		var a AgentLoad
 		u := &a.User
 		var loggedIn sql.NullBool
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &a.Open, &loggedIn); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Active, &u.Ready, &u.ReadySince, &u.CreatedAt, &u.HighContrast, &a.Open, &loggedIn); err != nil {
 			return nil, fmt.Errorf("store: presence: %w", err)
 		}
 		a.LoggedIn = loggedIn.Bool
 		agents = append(agents, a)
 	}
 	return agents, rows.Err()
+}
+
+// SetHighContrast records the user's theme choice.
+func (c conn) SetHighContrast(ctx context.Context, id int64, on bool) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE users SET high_contrast = ? WHERE id = ?`, boolInt(on), id); err != nil {
+		return fmt.Errorf("store: set theme %d: %w", id, classify(err))
+	}
+	return nil
 }

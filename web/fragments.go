@@ -18,6 +18,13 @@ import (
 // nothing published while a browser was away is missed.
 const syncEvent = "sync"
 
+// oobIfPresent is oob for a target the page may not show (a message in a session not loaded, a pane another
+// tab closed): the hidden #oob-sink takes the content too, so htmx always has a target and never reports a
+// missing one; app.js empties the sink.
+func oobIfPresent(swap, target string, content templ.Component) templ.Component {
+	return oob(swap, target+", #oob-sink", content)
+}
+
 // oob wraps content for an out-of-band swap of target.
 func oob(swap, target string, content templ.Component) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
@@ -80,20 +87,29 @@ func (s *Server) workspaceFragments(ctx context.Context, vc viewContext, viewer 
 		}
 		return templ.Join(bar, oob("beforeend", "#closed-panes", components.ClosedPane(e.InteractionID))), nil
 	case events.MessageAdded, events.MessageChanged:
-		if _, err := s.heldInteraction(ctx, viewer, e.InteractionID, store.StateActive); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, nil
-			}
+		held, err := s.heldInteraction(ctx, viewer, e.InteractionID, store.StateActive)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
 			return nil, err
 		}
 		view, _, err := s.singleMessageView(ctx, vc, e.MessageID)
 		if err != nil {
 			return nil, err
 		}
-		if e.Kind == events.MessageAdded {
-			return oob("beforeend", hashID("messages", e.InteractionID), components.Message(view)), nil
+		if e.Kind == events.MessageChanged {
+			return oobIfPresent("innerHTML", hashID("message", e.MessageID), components.MessageContent(view)), nil
 		}
-		return oob("innerHTML", hashID("message", e.MessageID), components.MessageContent(view)), nil
+		bar, err := s.barFragment(ctx, vc, viewer)
+		if err != nil {
+			return nil, err
+		}
+		return templ.Join(
+			oobIfPresent("beforeend", hashID("messages", e.InteractionID), components.Message(view)),
+			oobIfPresent("innerHTML", hashID("pending", e.InteractionID), components.PendingIndicator(held.PendingSince)),
+			bar,
+		), nil
 	}
 	return nil, nil
 }
@@ -132,7 +148,7 @@ func (s *Server) barFragment(ctx context.Context, vc viewContext, viewer store.U
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, components.InteractionView{ID: i.ID, ContactName: vc.contactName(contact), Phone: phone(contact.WAID)})
+		list = append(list, components.InteractionView{ID: i.ID, ContactName: vc.contactName(contact), Phone: phone(contact.WAID), PendingSince: i.PendingSince})
 	}
 	return oob("innerHTML", "#bar-slot", components.InteractionBar(list)), nil
 }

@@ -80,7 +80,7 @@ func (s *Server) messageSend(c echo.Context) error {
 	var inputError *interaction.InputError
 	switch {
 	case errors.As(err, &inputError):
-		composer := s.composerView(id)
+		composer := s.composerView(c.Request().Context(), id)
 		composer.Text, composer.Error = text, inputError.Message
 		return render(c, http.StatusUnprocessableEntity, components.Composer(composer))
 	case errors.Is(err, interaction.ErrStale):
@@ -96,9 +96,15 @@ func (s *Server) messageSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	bar, err := s.barFragment(c.Request().Context(), vc, currentUser(c))
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templ.Join(
-		components.Composer(s.composerView(id)),
-		oob("beforeend", hashID("messages", id), components.Message(view)),
+		components.Composer(s.composerView(c.Request().Context(), id)),
+		oobIfPresent("beforeend", hashID("messages", id), components.Message(view)),
+		oobIfPresent("innerHTML", hashID("pending", id), components.PendingIndicator(0)),
+		bar,
 	))
 }
 

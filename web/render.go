@@ -78,6 +78,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) nav(c echo.Context, section string) components.Nav {
 	user := currentUser(c)
 	return components.Nav{
+		HighContrast:  user.HighContrast,
+		ThemeVersion:  s.themeVersion(),
 		UserName:      user.DisplayName,
 		Role:          user.Role,
 		CSRF:          csrfToken(c),

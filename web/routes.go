@@ -31,7 +31,15 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.POST("/interactions/:id/reject", s.interactionReject)
 	signedIn.POST("/interactions/:id/messages", s.messageSend)
 	signedIn.POST("/interactions/:id/done", s.interactionDone)
+	signedIn.GET("/interactions/:id/older", s.olderSessions)
+	signedIn.GET("/interactions/:id/search", s.searchMessages)
+	signedIn.GET("/maps/static", s.mapImage)
 	signedIn.GET("/contacts/:id", s.contactShow)
+	signedIn.POST("/contacts/:id", s.contactUpdate)
+
+	// Look: the admin's theme as a stylesheet, and each person's high-contrast choice.
+	signedIn.GET("/theme.css", s.themeStylesheet)
+	signedIn.POST("/account/theme", s.themeUpdate)
 
 	// Own account.
 	signedIn.GET("/account", s.accountShow)
@@ -42,6 +50,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// so a "" group would answer any unknown URL with "This page is for supervisors".
 	signedIn.GET("/supervisor", s.supervisorShow, s.requireSupervisor)
 	signedIn.GET("/contacts", s.contactList, s.requireSupervisor)
+	signedIn.POST("/contacts", s.contactCreate, s.requireSupervisor)
 
 	// Admins: options, people, lists, numbers, quarantine.
 	admin := signedIn.Group("/admin", s.requireAdmin)
@@ -58,6 +67,9 @@ func (s *Server) routes(e *echo.Echo) {
 	admin.POST("/numbers", s.numberSave)
 	admin.POST("/numbers/:id/delete", s.numberDelete)
 	admin.GET("/quarantine", s.quarantineShow)
+	admin.GET("/attributes", s.attributesShow)
+	admin.POST("/attributes", s.attributeSave)
+	admin.POST("/attributes/:id/delete", s.attributeDelete)
 
 	// The built-in WhatsApp simulator (Cloud API stand-in and customer phone), only when no real API is set.
 	if s.Simulator != nil {

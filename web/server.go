@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/maps"
 	"switchboard/internal/options"
 	"switchboard/store"
 )
@@ -40,6 +41,7 @@ type Deps struct {
 	CookieKey     []byte // signs the session cookie
 	SecureCookies bool   // set the Secure flag (when served over HTTPS)
 	Simulator     Mounter
+	MapFetcher    *maps.Fetcher // nil makes New create one
 	// ShuttingDown closes when the server stops, ending long-lived event streams so shutdown need not wait
 	// for them.
 	ShuttingDown <-chan struct{}
@@ -55,6 +57,9 @@ type Server struct {
 func New(deps Deps) *echo.Echo {
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.MapFetcher == nil {
+		deps.MapFetcher = maps.NewFetcher()
 	}
 	s := &Server{Deps: deps, cookies: sessions.NewCookieStore(deps.CookieKey)}
 	s.cookies.Options = &sessions.Options{

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,18 +9,20 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"switchboard/components"
+	"switchboard/internal/maps"
 	"switchboard/internal/options"
-	"switchboard/internal/whatsapp"
 	"switchboard/store"
 )
 
 // viewContext is what turning records into view models needs: the viewer's time zone and a few settings.
 type viewContext struct {
-	location    *time.Location
-	now         time.Time
-	numbers     map[string]string // phone_number_id → display number
-	nickname    string
-	delayMillis int64
+	location     *time.Location
+	now          time.Time
+	numbers      map[string]string // phone_number_id → display number
+	nickname     string
+	delayMillis  int64
+	maps         maps.Settings
+	crossChannel bool
 }
 
 func (s *Server) viewContext(c echo.Context) (viewContext, error) {
@@ -36,6 +36,12 @@ func (s *Server) viewContext(c echo.Context) (viewContext, error) {
 		numbers:     map[string]string{},
 		nickname:    s.Options.String(options.DefaultNickname),
 		delayMillis: int64(s.Options.Int(options.MessageDelayTimespan)) * 1000,
+		maps: maps.Settings{
+			Provider: s.Options.String(options.LocationProvider), Key: s.Options.String(options.LocationKey),
+			URLTemplate: s.Options.String(options.LocationURLTemplate), Zoom: s.Options.Int(options.LocationZoom),
+			Width: s.Options.Int(options.LocationWidth), Height: s.Options.Int(options.LocationHeight),
+		},
+		crossChannel: s.Options.Bool(options.ShowCrossChannelMessages) && len(numbers) > 1,
 	}
 	for _, n := range numbers {
 		vc.numbers[n.PhoneNumberID] = n.DisplayNumber
@@ -84,163 +90,6 @@ func (vc viewContext) dateTime(ms int64) string {
 	return vc.local(ms).Format("Mon 2 Jan 2006, 15:04")
 }
 
-// shownTime is the time a transcript shows for m: its origination time when it arrived late, else arrival.
-func (vc viewContext) shownTime(m store.Message) (at int64, delayed bool) {
-	if m.Direction == store.DirectionIn && m.ReceivedAt-m.OriginatedAt > vc.delayMillis {
-		return m.OriginatedAt, true
-	}
-	return m.ReceivedAt, false
-}
-
-var statusLabels = map[string]string{
-	store.StatusQueued:    "Queued",
-	store.StatusSent:      "Sent",
-	store.StatusDelivered: "Delivered",
-	store.StatusRead:      "Read",
-	store.StatusFailed:    "Failed",
-}
-
-// messageView renders one stored message; latestBefore is the latest time shown above it, which decides
-// whether its own time is out of chronological order.
-func (vc viewContext) messageView(m store.Message, latestBefore int64) components.MessageView {
-	shown, delayed := vc.shownTime(m)
-	v := components.MessageView{
-		ID:          m.ID,
-		Kind:        m.Kind,
-		Text:        m.Body,
-		Time:        vc.clock(shown),
-		TimeISO:     time.UnixMilli(shown).UTC().Format(time.RFC3339),
-		TimeTitle:   "Arrived " + vc.exact(m.ReceivedAt),
-		Delayed:     delayed,
-		OutOfOrder:  shown < latestBefore,
-		Status:      m.Status,
-		StatusLabel: statusLabels[m.Status],
-		ErrorTitle:  m.ErrorTitle,
-		ErrorDetail: m.ErrorDetail,
-	}
-	if delayed {
-		v.TimeTitle = "Written " + vc.exact(m.OriginatedAt) + " · arrived " + vc.exact(m.ReceivedAt)
-	}
-	switch m.Direction {
-	case store.DirectionIn:
-		v.Side = "customer"
-	case store.DirectionOut:
-		v.Side = "agent"
-		if m.Status == store.StatusFailed && v.ErrorTitle == "" {
-			v.ErrorTitle = "Not delivered"
-		}
-	default:
-		v.Side = "center"
-	}
-	describeContent(&v, m)
-	return v
-}
-
-// describeContent fills in how a non-text message shows until its full rendering exists.
-func describeContent(v *components.MessageView, m store.Message) {
-	switch m.Kind {
-	case whatsapp.MessageTypeText, "notice", "error":
-	case whatsapp.MessageTypeImage:
-		v.Placeholder = mediaLabel("Photo", m)
-	case whatsapp.MessageTypeVideo:
-		v.Placeholder = mediaLabel("Video", m)
-	case whatsapp.MessageTypeAudio:
-		var media whatsapp.Media
-		_ = json.Unmarshal([]byte(m.Payload), &media)
-		if media.Voice {
-			v.Placeholder = mediaLabel("Voice message", m)
-		} else {
-			v.Placeholder = mediaLabel("Audio", m)
-		}
-	case whatsapp.MessageTypeDocument:
-		v.Placeholder = mediaLabel("Document", m)
-	case whatsapp.MessageTypeSticker:
-		v.Placeholder = mediaLabel("Sticker", m)
-	case whatsapp.MessageTypeLocation:
-		var location whatsapp.Location
-		_ = json.Unmarshal([]byte(m.Payload), &location)
-		parts := []string{"Location"}
-		for _, p := range []string{location.Name, location.Address} {
-			if p != "" {
-				parts = append(parts, p)
-			}
-		}
-		parts = append(parts, fmt.Sprintf("%.5f, %.5f", location.Latitude, location.Longitude))
-		v.Placeholder = strings.Join(parts, " · ")
-		v.Text = location.URL
-	case whatsapp.MessageTypeContacts:
-		var contacts []whatsapp.SharedContact
-		_ = json.Unmarshal([]byte(m.Payload), &contacts)
-		names := make([]string, 0, len(contacts))
-		for _, ct := range contacts {
-			name := ct.Name.FormattedName
-			for _, p := range ct.Phones {
-				name += " " + p.Phone
-			}
-			names = append(names, strings.TrimSpace(name))
-		}
-		v.Placeholder = "Contact card: " + strings.Join(names, "; ")
-	case whatsapp.MessageTypeInteractive:
-		v.Placeholder = "Chose an option"
-	case whatsapp.MessageTypeButton:
-		v.Placeholder = "Tapped a button"
-	case whatsapp.MessageTypeReaction:
-		if m.Body == "" {
-			v.Placeholder = "Removed a reaction"
-		} else {
-			v.Placeholder = "Reacted to a message"
-		}
-	case whatsapp.MessageTypeSystem:
-		v.Side = "center"
-	case whatsapp.MessageTypeUnsupported:
-		v.Side = "center"
-		v.Text = "The customer sent a kind of message WhatsApp cannot deliver to businesses (for example a poll or view-once media)."
-	default:
-		v.Placeholder = "A message of type \"" + m.Kind + "\" that cannot be shown yet"
-	}
-}
-
-func mediaLabel(kind string, m store.Message) string {
-	label := kind
-	if m.MediaFilename != "" {
-		label += " · " + m.MediaFilename
-	}
-	if m.MediaMIME != "" {
-		label += " (" + m.MediaMIME + ")"
-	}
-	return label + " — preview not available yet"
-}
-
-// transcriptView renders an interaction's messages.
-func (s *Server) transcriptView(ctx context.Context, vc viewContext, i store.Interaction) (components.TranscriptView, error) {
-	messages, err := s.Store.InteractionMessages(ctx, i.ID)
-	if err != nil {
-		return components.TranscriptView{}, err
-	}
-	session := components.SessionView{InteractionID: i.ID, StartedLabel: "Session started " + vc.dateTime(i.CreatedAt)}
-	var latest int64
-	for _, m := range messages {
-		session.Messages = append(session.Messages, vc.messageView(m, latest))
-		if shown, _ := vc.shownTime(m); shown > latest {
-			latest = shown
-		}
-	}
-	return components.TranscriptView{InteractionID: i.ID, Sessions: []components.SessionView{session}}, nil
-}
-
-// singleMessageView renders one message as it appears at the end of its transcript.
-func (s *Server) singleMessageView(ctx context.Context, vc viewContext, messageID int64) (components.MessageView, store.Message, error) {
-	m, err := s.Store.MessageByID(ctx, messageID)
-	if err != nil {
-		return components.MessageView{}, store.Message{}, err
-	}
-	latest, err := s.Store.LatestShownTimeBefore(ctx, m.InteractionID, m.ID, vc.delayMillis)
-	if err != nil {
-		return components.MessageView{}, store.Message{}, err
-	}
-	return vc.messageView(m, latest), m, nil
-}
-
 func (s *Server) caseInfo(ctx context.Context, vc viewContext, i store.Interaction) []components.Field {
 	fields := []components.Field{
 		{Label: "Interaction", Value: "#" + strconv.FormatInt(i.ID, 10)},
@@ -283,7 +132,7 @@ func (s *Server) offerView(ctx context.Context, vc viewContext, i store.Interact
 		v.ProfileName = contact.ProfileName
 	}
 	if first, err := s.Store.FirstCustomerMessage(ctx, i.ID); err == nil {
-		view := vc.messageView(first, 0)
+		view := vc.messageView(first, 0, false)
 		v.FirstMessage = strings.TrimSpace(view.Placeholder + " " + view.Text)
 		v.ReceivedAt = vc.clock(first.ReceivedAt)
 	}
@@ -296,7 +145,7 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	if err != nil {
 		return components.InteractionView{}, err
 	}
-	transcript, err := s.transcriptView(ctx, vc, i)
+	transcript, err := s.paneTranscript(ctx, vc, i)
 	if err != nil {
 		return components.InteractionView{}, err
 	}
@@ -305,16 +154,17 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 		return components.InteractionView{}, err
 	}
 	view := components.InteractionView{
-		ID:          i.ID,
-		ContactID:   contact.ID,
-		ContactName: vc.contactName(contact),
-		Phone:       phone(contact.WAID),
-		Channel:     vc.channel(i.PhoneNumberID),
-		StartedAt:   vc.dateTime(i.CreatedAt),
-		Transcript:  transcript,
-		Composer:    s.composerView(i.ID),
-		Done:        done,
-		CaseInfo:    s.caseInfo(ctx, vc, i),
+		ID:           i.ID,
+		ContactID:    contact.ID,
+		ContactName:  vc.contactName(contact),
+		Phone:        phone(contact.WAID),
+		Channel:      vc.channel(i.PhoneNumberID),
+		StartedAt:    vc.dateTime(i.CreatedAt),
+		Transcript:   transcript,
+		Composer:     s.composerView(ctx, i.ID),
+		Done:         done,
+		CaseInfo:     s.caseInfo(ctx, vc, i),
+		PendingSince: i.PendingSince,
 	}
 	if contact.ProfileName != view.ContactName {
 		view.ProfileName = contact.ProfileName
@@ -322,8 +172,25 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	return view, nil
 }
 
-func (s *Server) composerView(interactionID int64) components.ComposerView {
-	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize)}
+func (s *Server) composerView(ctx context.Context, interactionID int64) components.ComposerView {
+	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize), Emojis: s.emojis(ctx)}
+}
+
+// defaultEmojis are offered when no business attribute is configured (or it holds none).
+var defaultEmojis = []string{"😀", "😊", "🙂", "😉", "😂", "😍", "🤔", "😅", "😢", "😮", "🙏", "👍", "👎", "👏", "👋", "🤝",
+	"❤️", "💙", "🎉", "✅", "❌", "⚠️", "📦", "🚚", "📞", "📧", "💳", "🕐", "⭐", "🔧", "📄", "🙌"}
+
+// emojis reads the emoji picker's set from the business attribute named by the option.
+func (s *Server) emojis(ctx context.Context) []string {
+	name := s.Options.String(options.EmojisBusinessAttribute)
+	if name == "" {
+		return defaultEmojis
+	}
+	values, err := s.Store.BusinessAttributeValues(ctx, name)
+	if err != nil || len(values) == 0 {
+		return defaultEmojis
+	}
+	return values
 }
 
 func (s *Server) doneView(ctx context.Context, interactionID int64) (components.DoneView, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"switchboard/components"
+	"switchboard/internal/options"
 )
 
 // workspaceShow renders the agent's main window.
@@ -18,8 +19,14 @@ func (s *Server) workspaceShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	warning, maximum := s.Options.Pair(options.PendingResponseToCustomer)
 	return render(c, http.StatusOK, components.WorkspacePage(components.WorkspaceView{
-		Nav:          s.nav(c, "workspace"),
+		Nav: s.nav(c, "workspace"),
+		Attention: components.AttentionView{
+			PendingWarning: warning, PendingMaximum: maximum,
+			Blink: s.Options.Bool(options.NewMessageBlinking), BlinkSeconds: s.Options.Int(options.NewMessageBlinkingDuration),
+			FocusNewMessages: s.Options.Bool(options.FocusOnNewMessages), ServerNow: s.Now().UnixMilli(),
+		},
 		Presence:     presence,
 		Offers:       offers,
 		Interactions: interactions,

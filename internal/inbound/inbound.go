@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"switchboard/internal/events"
+	"switchboard/internal/phonenumber"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
 )
@@ -114,9 +115,18 @@ func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMes
 	if err != nil || exists {
 		return change{}, false, exists, err
 	}
-	contact, err := tx.EnsureContact(ctx, message.From, message.ProfileName, now)
+	waID := message.From
+	if normalized, err := phonenumber.Normalize(waID); err == nil {
+		waID = normalized
+	}
+	contact, err := tx.EnsureContact(ctx, waID, message.ProfileName, now)
 	if err != nil {
 		return change{}, false, false, err
+	}
+	if message.System != nil && message.System.Type == "user_changed_number" {
+		if err := changeNumber(ctx, tx, &message, contact, now); err != nil {
+			return change{}, false, false, err
+		}
 	}
 	interaction, err := tx.OpenInteraction(ctx, contact.ID, message.PhoneNumberID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -135,10 +145,46 @@ func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMes
 	if err != nil || !inserted {
 		return change{}, false, !inserted, err
 	}
-	if err := tx.TouchCustomer(ctx, interaction.ID, now); err != nil {
-		return change{}, false, false, err
+	event := events.Event{Kind: events.MessageAdded, InteractionID: interaction.ID, MessageID: id}
+	switch record.Kind {
+	case whatsapp.MessageTypeReaction:
+		// A reaction is not a line of its own: it changes the message it reacts to, and needs no answer.
+		target, err := tx.MessageByWAMID(ctx, record.ReplyToWAMID)
+		if errors.Is(err, store.ErrNotFound) {
+			return change{}, created, false, nil
+		}
+		if err != nil {
+			return change{}, false, false, err
+		}
+		event = events.Event{Kind: events.MessageChanged, InteractionID: interaction.ID, MessageID: target.ID}
+	case whatsapp.MessageTypeSystem:
+	default:
+		if err := tx.TouchCustomer(ctx, interaction.ID, now); err != nil {
+			return change{}, false, false, err
+		}
 	}
-	return change{agentID: interaction.AgentID, event: events.Event{Kind: events.MessageAdded, InteractionID: interaction.ID, MessageID: id}}, created, false, nil
+	return change{agentID: interaction.AgentID, event: event}, created, false, nil
+}
+
+// changeNumber moves the contact to the new WhatsApp id WhatsApp reported, and words the transcript notice.
+func changeNumber(ctx context.Context, tx *store.Tx, message *whatsapp.InboundMessage, contact store.Contact, now int64) error {
+	newWAID, err := phonenumber.Normalize(message.System.NewWAID)
+	if err != nil {
+		return nil // nothing usable to move to; the notice keeps WhatsApp's own words
+	}
+	_, err = tx.ContactByWAID(ctx, newWAID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if err := tx.ChangeContactWAID(ctx, contact.ID, newWAID, now); err != nil {
+			return err
+		}
+		message.System.Body = fmt.Sprintf("The customer changed their WhatsApp number from +%s to +%s; the contact now has the new number.", contact.WAID, newWAID)
+	case err != nil:
+		return err
+	default:
+		message.System.Body = fmt.Sprintf("The customer changed their WhatsApp number from +%s to +%s, which already belongs to another contact.", contact.WAID, newWAID)
+	}
+	return nil
 }
 
 // storeStatus moves an outbound message's delivery state forward, or parks the report until the message's

@@ -22,6 +22,7 @@ const (
 	KindString  Kind = "string"
 	KindChoice  Kind = "choice"
 	KindPairInt Kind = "int pair" // "a,b" with a < b, e.g. warning and maximum seconds
+	KindColor   Kind = "color"    // "#rrggbb"
 )
 
 // Definition describes one option.
@@ -34,6 +35,7 @@ type Definition struct {
 	Description string
 	Effect      string // when a change takes effect
 	Group       string // heading on the settings page
+	Check       func(value string) error // a further rule beyond the kind's, when the kind is not enough
 }
 
 // ValidValues describes what the option accepts, for the settings page.
@@ -47,6 +49,8 @@ func (d Definition) ValidValues() string {
 		return fmt.Sprintf("two whole numbers \"a,b\" with %d ≤ a < b ≤ %d", d.Min, d.Max)
 	case KindChoice:
 		return "one of: " + strings.Join(d.Choices, ", ")
+	case KindColor:
+		return "a colour as #rrggbb"
 	default:
 		if d.Max > 0 {
 			return fmt.Sprintf("text up to %d characters", d.Max)
@@ -57,6 +61,14 @@ func (d Definition) ValidValues() string {
 
 // Validate checks a value and returns it in canonical form, or an error saying what is wrong.
 func (d Definition) Validate(raw string) (string, error) {
+	value, err := d.validateKind(raw)
+	if err == nil && d.Check != nil {
+		err = d.Check(value)
+	}
+	return value, err
+}
+
+func (d Definition) validateKind(raw string) (string, error) {
 	value := strings.TrimSpace(raw)
 	switch d.Kind {
 	case KindBool:
@@ -94,6 +106,11 @@ func (d Definition) Validate(raw string) (string, error) {
 			}
 		}
 		return "", fmt.Errorf("%q is not one of %s", raw, strings.Join(d.Choices, ", "))
+	case KindColor:
+		if len(value) != 7 || value[0] != '#' || strings.Trim(strings.ToLower(value[1:]), "0123456789abcdef") != "" {
+			return "", fmt.Errorf("%q is not a colour like #1a2b3c", raw)
+		}
+		return strings.ToLower(value), nil
 	default:
 		if d.Max > 0 && len([]rune(value)) > d.Max {
 			return "", fmt.Errorf("longer than %d characters", d.Max)

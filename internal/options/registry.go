@@ -1,5 +1,7 @@
 package options
 
+import "switchboard/internal/maps"
+
 // Names of every option. The whatsappsession.* names and their defaults follow the vendor documents.
 var (
 	MaxTextMessageSize = define(Definition{
@@ -87,5 +89,71 @@ var (
 		Name: "contact.default-nickname", Kind: KindString, Default: "WhatsApp customer", Max: 60,
 		Group: "Transcript", Effect: "next render",
 		Description: "Name shown for a customer who is not in the contact database.",
+	})
+)
+
+// Location previews and the look of the transcript.
+var (
+	LocationProvider = define(Definition{
+		Name: "whatsappsession.location-preview-provider", Kind: KindChoice, Default: maps.ProviderNone,
+		Choices: []string{maps.ProviderNone, maps.ProviderBing, maps.ProviderGoogle, maps.ProviderYandex, maps.ProviderCustom},
+		Group:   "Location preview", Effect: "next location rendered",
+		Description: "Map provider of the static image in location previews; none shows coordinates and a pin without an image. custom uses the URL template below.",
+	})
+	LocationKey = define(Definition{
+		Name: "whatsappsession.location-preview-key", Kind: KindString, Default: "", Max: 500,
+		Group: "Location preview", Effect: "next location rendered",
+		Description: "API key of the map provider, filled into {key}.",
+	})
+	LocationURLTemplate = define(Definition{
+		Name: "whatsappsession.location-preview-url-template", Kind: KindString, Default: "", Max: 1000, Check: maps.ValidateTemplate,
+		Group: "Location preview", Effect: "next location rendered",
+		Description: "For the custom provider: the static-image address with {lat}, {lon}, {zoom}, {width}, {height} and {key}, e.g. https://maps.example/static?center={lat},{lon}&zoom={zoom}&size={width}x{height}&key={key}.",
+	})
+	LocationZoom = define(Definition{
+		Name: "whatsappsession.location-preview-zoom", Kind: KindInt, Default: "15", Min: 1, Max: 20,
+		Group: "Location preview", Effect: "next location rendered",
+		Description: "Zoom level of the map image.",
+	})
+	LocationWidth = define(Definition{
+		Name: "whatsappsession.location-preview-width", Kind: KindInt, Default: "400", Min: 100, Max: 1280,
+		Group: "Location preview", Effect: "next location rendered",
+		Description: "Width of the map image in pixels.",
+	})
+	LocationHeight = define(Definition{
+		Name: "whatsappsession.location-preview-height", Kind: KindInt, Default: "200", Min: 100, Max: 1280,
+		Group: "Location preview", Effect: "next location rendered",
+		Description: "Height of the map image in pixels.",
+	})
+
+	TextSize = define(Definition{
+		Name: "transcript.text-size", Kind: KindInt, Default: "15", Min: 11, Max: 28,
+		Group: "Look", Effect: "next page load",
+		Description: "Text size of the workspace in pixels.",
+	})
+	CustomerColor = define(Definition{
+		Name: "transcript.customer-message-color", Kind: KindColor, Default: "#ffffff",
+		Group: "Look", Effect: "next page load",
+		Description: "Background of customer messages.",
+	})
+	AgentColor = define(Definition{
+		Name: "transcript.agent-message-color", Kind: KindColor, Default: "#dcf5e8",
+		Group: "Look", Effect: "next page load",
+		Description: "Background of agent messages.",
+	})
+	NoticeColor = define(Definition{
+		Name: "transcript.notice-color", Kind: KindColor, Default: "#fff7e0",
+		Group: "Look", Effect: "next page load",
+		Description: "Background of centred notices.",
+	})
+	BackgroundColor = define(Definition{
+		Name: "transcript.background-color", Kind: KindColor, Default: "#eef1ef",
+		Group: "Look", Effect: "next page load",
+		Description: "Background of the message area.",
+	})
+	TextColor = define(Definition{
+		Name: "transcript.text-color", Kind: KindColor, Default: "#17212b",
+		Group: "Look", Effect: "next page load",
+		Description: "Colour of message text.",
 	})
 )
