@@ -33,8 +33,8 @@ type Definition struct {
 	Min, Max    int      // for KindInt and KindPairInt
 	Choices     []string // for KindChoice
 	Description string
-	Effect      string // when a change takes effect
-	Group       string // heading on the settings page
+	Effect      string                   // when a change takes effect
+	Group       string                   // heading on the settings page
 	Check       func(value string) error // a further rule beyond the kind's, when the kind is not enough
 }
 
