@@ -326,6 +326,14 @@
       return;
     }
     if (target.matches && target.matches("ol.messages[id^=messages-]")) newLine(target);
+    if (target.id === "interaction-panes") {
+      // A newly opened interaction (auto-answer, another tab accepting) that the agent is not looking at.
+      var pane = target.lastElementChild;
+      if (pane && pane !== activePane() && pane.id !== acceptingID && $(".pending-slot .pending", pane)) {
+        customerMessageArrived(interactionOf(pane));
+      }
+      $all("ol.messages > li", pane).forEach(function (li) { li.setAttribute("data-seen", "true"); });
+    }
   });
 
   // newLine reacts to a line appended to a current session: scroll or show the pill, and draw attention to

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"switchboard/internal/auth"
@@ -65,10 +68,16 @@ const testPassword = "correct-horse-battery"
 
 // startTestApp runs Switchboard as `go run ./cmd/switchboard` would, on a free loopback port and a fresh
 // data directory.
-func startTestApp(t *testing.T) *testApp {
+func startTestApp(t *testing.T) *testApp { return startTestAppWith(t, nil) }
+
+// startTestAppWith is startTestApp with extra environment variables.
+func startTestAppWith(t *testing.T, extra map[string]string) *testApp {
 	t.Helper()
 	logs := &syncBuffer{}
 	env := map[string]string{"SWITCHBOARD_ADMIN_PASSWORD": "admin-password-for-tests", "SWITCHBOARD_LOG_LEVEL": "debug"}
+	for k, v := range extra {
+		env[k] = v
+	}
 	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +153,13 @@ func newTab(t *testing.T, root context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	if err := chromedp.Do(tab); err != nil {
+	// Every tab behaves as the focused window, as the one an agent is looking at would; tests say otherwise
+	// by switching interactions.
+	err := chromedp.Do(tab, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	}))
+	if err != nil {
 		t.Fatal(err)
 	}
 	go watchConsole(t, tab)
@@ -188,6 +203,18 @@ func evaluate[T any](t *testing.T, tab context.Context, expression string) T {
 	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
 	defer cancel()
 	value, err := chromedp.Run(ctx, chromedp.Evaluate[T](expression))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expression, err)
+	}
+	return value
+}
+
+// evaluateAsync is evaluate for an expression that returns a promise.
+func evaluateAsync[T any](t *testing.T, tab context.Context, expression string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
+	defer cancel()
+	value, err := chromedp.Run(ctx, chromedp.Evaluate[T](expression, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", expression, err)
 	}

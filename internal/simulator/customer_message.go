@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -40,13 +41,35 @@ func textInput(waID, name, phoneNumberID, text string) customerMessageInput {
 // summarizeCustomerPayload is the plain-text line for a customer message.
 func summarizeCustomerPayload(kind string, payload json.RawMessage) string {
 	var fields struct {
-		Body    string `json:"body"`
-		Caption string `json:"caption"`
-		Emoji   string `json:"emoji"`
-		Text    string `json:"text"`
+		Body      string   `json:"body"`
+		Caption   string   `json:"caption"`
+		Emoji     string   `json:"emoji"`
+		Text      string   `json:"text"`
+		Name      string   `json:"name"`
+		Address   string   `json:"address"`
+		Latitude  *float64 `json:"latitude"`
+		Longitude *float64 `json:"longitude"`
 	}
 	_ = json.Unmarshal(payload, &fields)
 	switch {
+	case kind == "location":
+		line := strings.TrimSpace(fields.Name + " " + fields.Address)
+		if line == "" && fields.Latitude != nil && fields.Longitude != nil {
+			line = fmt.Sprintf("%.5f, %.5f", *fields.Latitude, *fields.Longitude)
+		}
+		return "📍 " + line
+	case kind == "contacts":
+		var cards []struct {
+			Name struct {
+				FormattedName string `json:"formatted_name"`
+			} `json:"name"`
+		}
+		_ = json.Unmarshal(payload, &cards)
+		var names []string
+		for _, c := range cards {
+			names = append(names, c.Name.FormattedName)
+		}
+		return "👤 " + strings.Join(names, ", ")
 	case kind == "text":
 		return fields.Body
 	case kind == "reaction":

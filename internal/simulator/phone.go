@@ -146,6 +146,7 @@ func (s *Simulator) phoneChatView(waID string, number BusinessNumber, draft, pro
 		BusinessName:  number.DisplayNumber,
 		PhoneNumberID: number.PhoneNumberID,
 		PostURL:       s.phonePath(waID, "messages"),
+		ShareURL:      s.phonePath(waID, "share"),
 		ReadURL:       s.phonePath(waID, "read"),
 		EventsURL:     s.phonePath(waID, "events") + "?number=" + url.QueryEscape(number.PhoneNumberID),
 		Bubbles:       bubbles,
@@ -188,7 +189,9 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, phoneChatPage(s.phoneChatView(waID, number, text, problem)))
 	}
-	stored, _, err := s.receiveFromCustomer(textInput(waID, "", number.PhoneNumberID, text))
+	input := textInput(waID, "", number.PhoneNumberID, text)
+	input.ReplyTo = c.FormValue("reply_to")
+	stored, _, err := s.receiveFromCustomer(input)
 	if errors.Is(err, errClosed) {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the simulator is shutting down")
 	}

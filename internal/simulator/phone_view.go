@@ -48,6 +48,7 @@ type phoneChatView struct {
 	PhoneNumberID string
 	OtherNumbers  []phoneNumberLink
 	PostURL       string
+	ShareURL      string
 	ReadURL       string
 	EventsURL     string
 	Bubbles       []bubbleView
@@ -64,6 +65,7 @@ type phoneNumberLink struct {
 // bubbleView is one chat bubble. Rich business messages (templates, interactive) fill
 // Header, Footer, Buttons and List; everything else is Label and Text.
 type bubbleView struct {
+	WAID       string // the customer, for the bubble's own actions (reply, react)
 	WAMID      string
 	Direction  string
 	Kind       string
@@ -111,6 +113,7 @@ func (s *Simulator) chatURL(waID, phoneNumberID string) string {
 // replies to, if any.
 func bubble(m message, quoted string) bubbleView {
 	view := bubbleView{
+		WAID:      m.WAID,
 		WAMID:     m.WAMID,
 		Direction: m.Direction,
 		Kind:      m.Kind,
@@ -247,4 +250,15 @@ func (s *Simulator) quotedTextLocked(wamid string) string {
 		return original.Text
 	}
 	return ""
+}
+
+// reactionChoices are the quick reactions the phone offers on business messages.
+var reactionChoices = []string{"👍", "❤️", "😂", "😮", "🙏"}
+
+// reactURL is relative to the chat page (/…/phone/{wa_id}), so bubbles pushed live need no base path.
+func reactURL(b bubbleView) string { return b.WAID + "/react" }
+
+func reactionValues(wamid, emoji string) string {
+	encoded, _ := json.Marshal(map[string]string{"message_id": wamid, "emoji": emoji})
+	return string(encoded)
 }

@@ -138,6 +138,8 @@ func (s *Simulator) Mount(g *echo.Group) {
 	g.GET("/phone/:wa_id", s.phoneChatShow)
 	g.POST("/phone/:wa_id/messages", s.phoneMessageCreate)
 	g.POST("/phone/:wa_id/read", s.phoneMessagesRead)
+	g.POST("/phone/:wa_id/share", s.phoneShareCreate)
+	g.POST("/phone/:wa_id/react", s.phoneReactionCreate)
 	g.GET("/phone/:wa_id/events", s.phoneEventsStream)
 
 	g.POST("/api/customers/:wa_id/messages", s.apiCustomerMessageCreate)

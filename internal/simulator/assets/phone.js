@@ -79,6 +79,10 @@
     }
     showLocalTimes(bubble);
     thread.appendChild(bubble);
+    // Bubbles from the event stream carry htmx actions (reactions) that htmx must wire up.
+    if (window.htmx) {
+      window.htmx.process(bubble);
+    }
     scrollToEnd();
     if (bubble.getAttribute("data-direction") === "in") {
       markRead();
@@ -131,6 +135,32 @@
     removeDuplicates();
     showLocalTimes(thread);
     scrollToEnd();
+  });
+
+  // Replying quotes a message: the composer carries its wamid until sent or cancelled.
+  var replying = phone.querySelector("[data-testid=phone-replying]");
+  var replyTo = form.querySelector("[data-testid=phone-reply-to]");
+  function setReply(wamid, text) {
+    replyTo.value = wamid || "";
+    replying.hidden = !wamid;
+    replying.querySelector("q").textContent = text || "";
+    if (wamid) composer.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var reply = event.target.closest("[data-reply]");
+    if (reply) { setReply(reply.getAttribute("data-reply"), reply.getAttribute("data-reply-text")); return; }
+    if (event.target.closest("[data-reply-cancel]")) setReply("", "");
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt === form && event.detail.successful) setReply("", "");
+    var share = event.detail.elt.closest && event.detail.elt.closest(".phone-share details");
+    if (share && event.detail.successful) {
+      event.detail.elt.reset();
+      share.open = false;
+      showProblem("");
+    } else if (share && event.detail.xhr) {
+      showProblem(event.detail.xhr.responseText || "Could not share that.");
+    }
   });
 
   document.addEventListener("visibilitychange", markRead);
