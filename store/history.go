@@ -41,7 +41,7 @@ func (c conn) ReactionsTo(ctx context.Context, wamids []string) ([]Message, erro
 	for i, w := range wamids {
 		args[i] = w
 	}
-	q := `SELECT ` + messageColumns + ` FROM messages WHERE kind = 'reaction' AND reply_to_wamid IN (?` + strings.Repeat(",?", len(wamids)-1) + `) ORDER BY id`
+	q := `SELECT ` + messageColumns + ` FROM messages WHERE kind = 'reaction' AND reply_to_wamid <> '' AND reply_to_wamid IN (?` + strings.Repeat(",?", len(wamids)-1) + `) ORDER BY id`
 	return c.queryMessages(ctx, "reactions", q, args...)
 }
 
