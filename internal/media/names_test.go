@@ -12,19 +12,19 @@ import (
 
 func TestCleanNameDefusesHostileNames(t *testing.T) {
 	cases := map[string]string{
-		"../../etc/passwd":                "passwd",
-		`..\..\windows\system32\cmd.exe`: "cmd.exe",
-		"invoice\u202Efdp.exe":            "invoice[U+202E]fdp.exe",
-		"a\u2066b\u2069c.pdf":             "a[U+2066]b[U+2069]c.pdf",
-		"line\r\nbreak.pdf":               "line[U+000D][U+000A]break.pdf",
-		"nul\x00byte.png":                 "nul[U+0000]byte.png",
+		"../../etc/passwd":                 "passwd",
+		`..\..\windows\system32\cmd.exe`:   "cmd.exe",
+		"invoice\u202Efdp.exe":             "invoice[U+202E]fdp.exe",
+		"a\u2066b\u2069c.pdf":              "a[U+2066]b[U+2069]c.pdf",
+		"line\r\nbreak.pdf":                "line[U+000D][U+000A]break.pdf",
+		"nul\x00byte.png":                  "nul[U+0000]byte.png",
 		"<img src=x onerror=alert(1)>.png": "<img src=x onerror=alert(1)>.png",
-		"..":                              "attachment",
-		"":                                "attachment",
-		"   ":                             "attachment",
-		"report.":                         "report",
+		"..":                               "attachment",
+		"":                                 "attachment",
+		"   ":                              "attachment",
+		"report.":                          "report",
 		"family 👨‍👩‍👧.jpg":                 "family 👨‍👩‍👧.jpg",
-		"bad\xffutf8.pdf":                 "bad\uFFFDutf8.pdf",
+		"bad\xffutf8.pdf":                  "bad\uFFFDutf8.pdf",
 	}
 	for raw, want := range cases {
 		if got := media.CleanName(raw); got != want {

@@ -150,7 +150,9 @@ func AAC(frames int) []byte {
 }
 
 // AMR is an AMR narrow-band audio file.
-func AMR() []byte { return append([]byte("#!AMR\n"), bytes.Repeat([]byte{0x3C, 0x48, 0xF5, 0x1F}, 64)...) }
+func AMR() []byte {
+	return append([]byte("#!AMR\n"), bytes.Repeat([]byte{0x3C, 0x48, 0xF5, 0x1F}, 64)...)
+}
 
 func zipFile(files map[string]string) []byte {
 	var b bytes.Buffer
