@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"switchboard/internal/events"
+	"switchboard/internal/media"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
 )
@@ -24,8 +25,10 @@ type Intake struct {
 	Store  *store.Store
 	Bus    events.Bus
 	Router Kicker
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Media is woken when a message carries a file to fetch; nil when nothing fetches files.
+	Media Kicker
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Result counts what a batch changed.
@@ -44,10 +47,10 @@ type change struct {
 func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, error) {
 	var result Result
 	var changes []change
-	newInteraction := false
+	newInteraction, newMedia := false, false
 	now := in.Now().UnixMilli()
 	err := in.Store.WithTx(ctx, func(tx *store.Tx) error {
-		result, changes, newInteraction = Result{}, nil, false
+		result, changes, newInteraction, newMedia = Result{}, nil, false, false
 		for _, item := range batch.Malformed {
 			if err := tx.AddQuarantine(ctx, "webhook", item.Reason, string(item.Raw), now); err != nil {
 				return err
@@ -73,6 +76,7 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 			}
 			result.Messages++
 			newInteraction = newInteraction || created
+			newMedia = newMedia || carriesFile(message)
 			changes = append(changes, c)
 		}
 		for _, status := range batch.Statuses {
@@ -105,6 +109,9 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 		in.Bus.Publish(events.SupervisorTopic, events.Event{Kind: events.QueueChanged})
 		in.Router.Kick()
 	}
+	if newMedia && in.Media != nil {
+		in.Media.Kick()
+	}
 	return result, nil
 }
 
@@ -135,10 +142,26 @@ func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMes
 	if err != nil || !inserted {
 		return change{}, false, !inserted, err
 	}
+	if carriesFile(message) {
+		// The file is fetched after the webhook is acknowledged; the message shows at once meanwhile.
+		attachment := store.Attachment{MessageID: id, State: store.AttachmentPending, FileName: media.CleanName(message.Media.Filename),
+			NextAttemptAt: now, CreatedAt: now}
+		if message.Media.Filename == "" {
+			attachment.FileName = ""
+		}
+		if err := tx.InsertAttachment(ctx, attachment); err != nil {
+			return change{}, false, false, err
+		}
+	}
 	if err := tx.TouchCustomer(ctx, interaction.ID, now); err != nil {
 		return change{}, false, false, err
 	}
 	return change{agentID: interaction.AgentID, event: events.Event{Kind: events.MessageAdded, InteractionID: interaction.ID, MessageID: id}}, created, false, nil
+}
+
+// carriesFile reports whether a customer message has a file to fetch.
+func carriesFile(message whatsapp.InboundMessage) bool {
+	return message.Media != nil && message.Media.ID != "" && media.KindOfMessage(message.Type) != ""
 }
 
 // storeStatus moves an outbound message's delivery state forward, or parks the report until the message's
