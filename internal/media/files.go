@@ -163,6 +163,12 @@ func (s *Staged) Commit() (created bool, err error) {
 	return true, nil
 }
 
+// Uncommit removes the file Commit stored, for a caller whose record of it could not be written; the caller
+// makes sure nothing else refers to the same content.
+func (s *Staged) Uncommit() {
+	s.files.Remove(s.SHA256)
+}
+
 // Discard drops the staged file. It is safe to call more than once and after Commit.
 func (s *Staged) Discard() {
 	if s.done {
