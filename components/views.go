@@ -100,6 +100,7 @@ type MessageView struct {
 	StatusLabel string
 	ErrorTitle  string
 	ErrorDetail string
+	Attachment  *AttachmentView // the file the message carries, if any
 }
 
 // DOMID is the element id of a message; status updates replace it.
@@ -111,6 +112,7 @@ type ComposerView struct {
 	Text          string
 	Error         string
 	MaxBytes      int
+	Attachment    AttachmentPickerView
 }
 
 // DoneView is the closing form of one interaction.

@@ -31,6 +31,10 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.POST("/interactions/:id/reject", s.interactionReject)
 	signedIn.POST("/interactions/:id/messages", s.messageSend)
 	signedIn.POST("/interactions/:id/done", s.interactionDone)
+	// Files: sent as a streamed form outside the group's 1 MB body limit; served to whoever may see them.
+	e.POST("/interactions/:id/attachments", s.attachmentUpload, s.requireSession, bodyLimit(uploadBodyLimit))
+	signedIn.GET("/attachments/:id/file", s.attachmentDownload)
+	signedIn.GET("/attachments/:id/thumbnail", s.attachmentThumbnail)
 	signedIn.GET("/contacts/:id", s.contactShow)
 
 	// Own account.

@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/store"
 )
@@ -32,6 +33,7 @@ type Deps struct {
 	Interactions *interaction.Service
 	Intake       *inbound.Intake
 	Router       Kicker
+	Media        *media.Files // where attachments are stored
 	Log          *slog.Logger
 	Now          func() time.Time
 

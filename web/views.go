@@ -23,6 +23,7 @@ type viewContext struct {
 	numbers     map[string]string // phone_number_id → display number
 	nickname    string
 	delayMillis int64
+	viewer      store.User // who the views are for: decides which files they may open
 }
 
 func (s *Server) viewContext(c echo.Context) (viewContext, error) {
@@ -36,6 +37,7 @@ func (s *Server) viewContext(c echo.Context) (viewContext, error) {
 		numbers:     map[string]string{},
 		nickname:    s.Options.String(options.DefaultNickname),
 		delayMillis: int64(s.Options.Int(options.MessageDelayTimespan)) * 1000,
+		viewer:      currentUser(c),
 	}
 	for _, n := range numbers {
 		vc.numbers[n.PhoneNumberID] = n.DisplayNumber
@@ -208,7 +210,7 @@ func mediaLabel(kind string, m store.Message) string {
 	if m.MediaMIME != "" {
 		label += " (" + m.MediaMIME + ")"
 	}
-	return label + " — preview not available yet"
+	return label
 }
 
 // transcriptView renders an interaction's messages.
@@ -217,10 +219,18 @@ func (s *Server) transcriptView(ctx context.Context, vc viewContext, i store.Int
 	if err != nil {
 		return components.TranscriptView{}, err
 	}
+	attachments, err := s.Store.InteractionAttachments(ctx, i.ID)
+	if err != nil {
+		return components.TranscriptView{}, err
+	}
 	session := components.SessionView{InteractionID: i.ID, StartedLabel: "Session started " + vc.dateTime(i.CreatedAt)}
 	var latest int64
 	for _, m := range messages {
-		session.Messages = append(session.Messages, vc.messageView(m, latest))
+		view := vc.messageView(m, latest)
+		if a, ok := attachments[m.ID]; ok {
+			vc.addAttachment(&view, m, a, i)
+		}
+		session.Messages = append(session.Messages, view)
 		if shown, _ := vc.shownTime(m); shown > latest {
 			latest = shown
 		}
@@ -238,7 +248,11 @@ func (s *Server) singleMessageView(ctx context.Context, vc viewContext, messageI
 	if err != nil {
 		return components.MessageView{}, store.Message{}, err
 	}
-	return vc.messageView(m, latest), m, nil
+	view := vc.messageView(m, latest)
+	if err := s.attachmentOf(ctx, vc, &view, m); err != nil {
+		return components.MessageView{}, store.Message{}, err
+	}
+	return view, m, nil
 }
 
 func (s *Server) caseInfo(ctx context.Context, vc viewContext, i store.Interaction) []components.Field {
@@ -323,7 +337,8 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 }
 
 func (s *Server) composerView(interactionID int64) components.ComposerView {
-	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize)}
+	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize),
+		Attachment: s.attachmentPickerView(interactionID)}
 }
 
 func (s *Server) doneView(ctx context.Context, interactionID int64) (components.DoneView, error) {
