@@ -44,9 +44,7 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 		return err
 	}
 	limits := media.LimitsFrom(s.Options)
-	if c.Request().ContentLength > limits.Largest()+uploadFormAllowance {
-		return s.uploadRefused(c, id, "", limits.TooLarge(""))
-	}
+	announced := c.Request().ContentLength
 	_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 	form, err := c.Request().MultipartReader()
 	if err != nil {
@@ -80,6 +78,10 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 				return s.uploadRefused(c, id, text, &media.Refusal{Reason: "Attach one file at a time."})
 			}
 			name = media.CleanName(part.FileName())
+			if announced > limits.Largest()+uploadFormAllowance {
+				// Too large by its announced length: refuse without reading the file.
+				return s.uploadRefused(c, id, text, limits.TooLarge(name))
+			}
 			staged, err = s.Media.Stage(part, limits.Largest())
 			if errors.Is(err, media.ErrTooLarge) {
 				return s.uploadRefused(c, id, text, limits.TooLarge(name))

@@ -133,10 +133,14 @@ func (l Limits) Check(name string, size int64, t Type, detectErr error) error {
 		return refuse("%s is %s (%s), which your administrator does not allow. You can send %s.", quoted, t.Label, t.Name, l.allowedList())
 	}
 	if limit := l.MaxBytes[t.Kind]; size > limit {
-		if limit == WhatsAppLimit(t.Kind) {
-			return refuse("%s is %s of %s; WhatsApp accepts %s up to %s.", quoted, t.Label, FormatSize(size), kindPlural(t.Kind), FormatSize(limit))
+		sizeText := FormatSize(size)
+		if sizeText == FormatSize(limit) {
+			sizeText = "just over " + sizeText
 		}
-		return refuse("%s is %s of %s; your administrator allows %s up to %s.", quoted, t.Label, FormatSize(size), kindPlural(t.Kind), FormatSize(limit))
+		if limit == WhatsAppLimit(t.Kind) {
+			return refuse("%s is %s of %s; WhatsApp accepts %s up to %s.", quoted, t.Label, sizeText, kindPlural(t.Kind), FormatSize(limit))
+		}
+		return refuse("%s is %s of %s; your administrator allows %s up to %s.", quoted, t.Label, sizeText, kindPlural(t.Kind), FormatSize(limit))
 	}
 	return nil
 }
