@@ -53,6 +53,9 @@ func (vc viewContext) addAttachment(view *components.MessageView, m store.Messag
 		CanOpen:   auth.CanSeeInteraction(vc.viewer, i),
 	}
 	if v.IconLabel == "" {
+		v.IconLabel = map[media.Kind]string{media.KindImage: "IMG", media.KindAudio: "AUD", media.KindVideo: "VID"}[kind]
+	}
+	if v.IconLabel == "" {
 		v.IconLabel = "FILE"
 	}
 	if v.FileName == "" {

@@ -606,7 +606,7 @@ func phoneChatPage(v phoneChatView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "\"> <input type=\"hidden\" name=\"caption\" value=\"\" data-testid=\"phone-attach-caption\"> <label class=\"phone-attach-button\" title=\"Send a photo, video, audio or document\"><span aria-hidden=\"true\">📎</span> <input type=\"file\" name=\"file\" class=\"phone-attach-input\" aria-label=\"Attach a file\" data-testid=\"phone-attach-input\"></label></form><form class=\"phone-composer\" method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "\"> <input type=\"hidden\" name=\"caption\" value=\"\" data-testid=\"phone-attach-caption\"> <label class=\"phone-attach-button\" title=\"Send a photo, video, audio or document\"><svg class=\"paperclip\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\"><path d=\"M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48\"></path></svg> <input type=\"file\" name=\"file\" class=\"phone-attach-input\" aria-label=\"Attach a file\" data-testid=\"phone-attach-input\"></label></form><form class=\"phone-composer\" method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
