@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"switchboard/internal/auth"
 	"switchboard/internal/media"
 	"switchboard/internal/media/mediatest"
@@ -292,5 +294,42 @@ func TestAttachmentDownloadAccess(t *testing.T) {
 	req.Header.Set("Range", "bytes=10-19")
 	if res := ava.do(req); res.status != http.StatusPartialContent || res.body != string(pdf[10:20]) {
 		t.Errorf("range request: %d %q", res.status, res.body)
+	}
+}
+
+// TestContactHistoryOffersOnlyVisibleFiles: an agent reading a contact's history sees the files of the
+// interactions they handled as links, and only the names of files in interactions someone else handled; a
+// supervisor gets every link.
+func TestContactHistoryOffersOnlyVisibleFiles(t *testing.T) {
+	h := newHarness(t)
+	ava := h.loggedIn(t, "ava", auth.RoleAgent)
+	ben := h.loggedIn(t, "ben", auth.RoleAgent)
+	sue := h.loggedIn(t, "sue", auth.RoleSupervisor)
+	first := h.activeInteraction(t, ava, "wamid.H1", "447700900005")
+	if res := ava.uploadBytes(first.ID, "", "avas-file.pdf", mediatest.PDF(1000)); res.status != http.StatusOK {
+		t.Fatalf("upload = %d", res.status)
+	}
+	codes, _ := h.store.Dispositions(context.Background(), true)
+	if res := ava.htmx(fmt.Sprintf("/interactions/%d/done", first.ID), map[string][]string{"disposition": {fmt.Sprint(codes[0].ID)}}); res.status != http.StatusOK {
+		t.Fatalf("done = %d %s", res.status, res.body)
+	}
+	second := h.activeInteraction(t, ben, "wamid.H2", "447700900005")
+	if res := ben.uploadBytes(second.ID, "", "bens-file.pdf", mediatest.PDF(2000)); res.status != http.StatusOK {
+		t.Fatalf("upload = %d", res.status)
+	}
+	page := ben.get(fmt.Sprintf("/contacts/%d", second.ContactID))
+	if page.status != http.StatusOK {
+		t.Fatalf("history = %d", page.status)
+	}
+	linked := map[string]bool{}
+	page.testID("attachment").Each(func(_ int, a *goquery.Selection) {
+		linked[strings.TrimSpace(a.Find("[data-testid=attachment-name]").Text())] = a.Find("[data-testid=attachment-save]").Length() == 1
+	})
+	if len(linked) != 2 || linked["avas-file.pdf"] || !linked["bens-file.pdf"] {
+		t.Errorf("Ben's view of the history links %v; want only his own file linked", linked)
+	}
+	page = sue.get(fmt.Sprintf("/contacts/%d", second.ContactID))
+	if n := page.testID("attachment-save").Length(); n != 2 {
+		t.Errorf("the supervisor gets %d Save as links, want 2", n)
 	}
 }

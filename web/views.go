@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"switchboard/components"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
@@ -205,7 +206,7 @@ func describeContent(v *components.MessageView, m store.Message) {
 func mediaLabel(kind string, m store.Message) string {
 	label := kind
 	if m.MediaFilename != "" {
-		label += " · " + m.MediaFilename
+		label += " · " + media.CleanName(m.MediaFilename)
 	}
 	if m.MediaMIME != "" {
 		label += " (" + m.MediaMIME + ")"

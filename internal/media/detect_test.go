@@ -208,3 +208,46 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDetect: whatever bytes arrive, detection ends, does not panic, and either names a supported type or
+// says what the content is.
+func FuzzDetect(f *testing.F) {
+	for _, seed := range [][]byte{mediatest.PDF(500), mediatest.DOC(), mediatest.DOCX(), mediatest.M4A(600), mediatest.MP4(600),
+		mediatest.OggOpus(), mediatest.MP3(2000), mediatest.AAC(3), mediatest.PNG(4, 4), mediatest.JPEG(4, 4), mediatest.MSI(), mediatest.HTML()} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		typ, err := detect(content)
+		var unsupported *media.UnsupportedError
+		switch {
+		case err == nil:
+			if _, ok := media.TypeNamed(typ.Name); !ok {
+				t.Fatalf("detected an unknown type %+v", typ)
+			}
+		case errors.As(err, &unsupported):
+			if unsupported.Found == "" {
+				t.Fatal("a refusal that says nothing")
+			}
+		case errors.Is(err, media.ErrEmpty):
+			if len(content) != 0 {
+				t.Fatal("non-empty content called empty")
+			}
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	})
+}
+
+// TestZipWithAHugeDirectoryIsRefusedUnread: a zip claiming more entries than any Office file has is refused
+// from its end record, before the directory is read into memory.
+func TestZipWithAHugeDirectoryIsRefusedUnread(t *testing.T) {
+	content := mediatest.DOCX()
+	end := bytes.LastIndex(content, []byte("PK\x05\x06"))
+	content[end+8], content[end+9] = 0x30, 0x75   // entries on this disk: 30000
+	content[end+10], content[end+11] = 0x30, 0x75 // total entries: 30000
+	_, err := detect(content)
+	var unsupported *media.UnsupportedError
+	if !errors.As(err, &unsupported) || !strings.Contains(unsupported.Found, "more entries") {
+		t.Errorf("Detect = %v", err)
+	}
+}

@@ -48,6 +48,10 @@ type contentTypes struct {
 // package actually holds; any other zip (a plain archive, a Java or Android program, an OpenDocument file)
 // is named and refused. Only the central directory and that one small part are read.
 func detectZip(r io.ReaderAt, size int64) (Type, error) {
+	if !zipDirectoryIsSmall(r, size) {
+		// Reading the directory would hold every entry in memory; real Office files have a few dozen.
+		return Type{}, unsupported("a ZIP archive with more entries than any Office document has")
+	}
 	archive, err := zip.NewReader(r, size)
 	if err != nil {
 		return Type{}, unsupported("a damaged ZIP archive")
@@ -96,6 +100,32 @@ func detectZip(r io.ReaderAt, size int64) (Type, error) {
 		}
 	}
 	return Type{}, unsupported("an Office Open XML package that is not a Word, Excel or PowerPoint file")
+}
+
+// Bounds on a zip's central directory before it is read.
+const (
+	maxZipEntries       = 10_000
+	maxZipDirectorySize = 4 << 20
+)
+
+// zipDirectoryIsSmall reads the end-of-central-directory record and checks the directory is of a size an
+// Office document could have. ZIP64 archives (which need 65535 entries or 4 GB) are refused here too.
+func zipDirectoryIsSmall(r io.ReaderAt, size int64) bool {
+	const recordSize, maxComment = 22, 65535
+	tailSize := min(size, recordSize+maxComment)
+	tail := make([]byte, tailSize)
+	if _, err := r.ReadAt(tail, size-tailSize); err != nil && err != io.EOF {
+		return false
+	}
+	for i := len(tail) - recordSize; i >= 0; i-- {
+		if string(tail[i:i+4]) != "PK\x05\x06" {
+			continue
+		}
+		entries := binary.LittleEndian.Uint16(tail[i+10:])
+		directorySize := binary.LittleEndian.Uint32(tail[i+12:])
+		return entries < 0xFFFF && int(entries) <= maxZipEntries && directorySize <= maxZipDirectorySize
+	}
+	return false
 }
 
 var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
