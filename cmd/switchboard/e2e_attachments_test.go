@@ -357,8 +357,10 @@ func TestInboundMediaInBrowser(t *testing.T) {
 	pdf := mediatest.PDF(150_000)
 	a.customerSendsFile("447700900325", "<img src=x onerror=alert(1)> receipt.pdf", "application/pdf", "my receipt", pdf)
 
-	do(t, agent, "all four arrive and are fetched",
+	do(t, agent, "all four arrive and are fetched; the picture's thumbnail loads when it is in view",
 		until(`document.querySelectorAll("[data-side=customer] [data-testid=attachment][data-state=stored]").length === 4`),
+		chromedp.ScrollIntoView(chromedp.CSS("[data-testid=attachment-thumbnail]")),
+		until(`document.querySelector("[data-testid=attachment-thumbnail]").naturalWidth > 0`),
 	)
 	screenshot(t, agent, "inbound-media")
 	type shown struct {

@@ -21,8 +21,8 @@ type Source interface {
 	DownloadMedia(ctx context.Context, url string) (io.ReadCloser, error)
 }
 
-// MaxFetchAttempts bounds how often a file is tried (about two hours of backoff in all).
-const MaxFetchAttempts = 14
+// MaxFetchAttempts bounds how often a file is tried (about an hour and a half of backoff in all).
+const MaxFetchAttempts = 16
 
 // Fetcher downloads the files customers send. Intake stores the message at once with its attachment
 // pending, so text is never held up by media; the fetcher then looks each file up, downloads it with the
@@ -48,9 +48,10 @@ func NewFetcher(st *store.Store, bus events.Bus, files *Files, source Source, lo
 		Backoff: FetchBackoff, kick: make(chan struct{}, 1)}
 }
 
-// FetchBackoff is 2 s doubling to at most 15 minutes.
+// FetchBackoff is 1 s doubling to at most 15 minutes. Meta's download URLs last minutes, but every attempt
+// looks the media id up afresh, and the id stays valid for weeks.
 func FetchBackoff(attempt int) time.Duration {
-	return min(2*time.Second<<min(attempt-1, 10), 15*time.Minute)
+	return min(time.Second<<min(attempt-1, 10), 15*time.Minute)
 }
 
 // Kick says a file is waiting; it never blocks.
