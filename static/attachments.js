@@ -90,7 +90,11 @@
   }
 
   function choose(form, file) {
-    if (!form || !file || !trayOf(form) || uploads[form.id]) return;
+    if (!form || !file || !trayOf(form)) return;
+    if (uploads[form.id]) {
+      showError(form, "Wait until “" + uploads[form.id].file.name + "” is sent, or cancel it, before attaching another file.");
+      return;
+    }
     var config = settings(form);
     var problem = precheck(file, config.limits);
     if (problem) {
