@@ -99,6 +99,7 @@ func openPhone(t *testing.T, root context.Context, baseURL, waID string) context
 // and an X; X removes it; a dropped PDF waits with its type icon and goes on Send with the typed text as
 // caption; a pasted image goes the same way. The phone shows what the customer gets.
 func TestTwoStepAttachmentInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
 	root := browser(t)
@@ -205,6 +206,7 @@ func pasteFile(name, mimeType string, content []byte) chromedp.Action[chromedp.V
 // TestOneStepAttachmentInBrowser: with two-step off, a chosen file is sent at once, and what was typed stays
 // in the composer.
 func TestOneStepAttachmentInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true", "whatsappsession.two-step-attachment-upload": "false"})
 	root := browser(t)
@@ -254,6 +256,7 @@ func (a *testApp) sentRequests() []string {
 // TestUploadProgressAndCancelInBrowser: on a slow line a large file shows its progress; Cancel stops it and
 // nothing is sent or kept; sent again, it goes through.
 func TestUploadProgressAndCancelInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
 	root := browser(t)
@@ -301,6 +304,7 @@ func TestUploadProgressAndCancelInBrowser(t *testing.T) {
 // TestAttachmentLimitExplainedInBrowser: a file the browser can tell is too large is refused with the reason
 // before anything is uploaded; a disguised file is refused by the server, which says what it really is.
 func TestAttachmentLimitExplainedInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
 	root := browser(t)
@@ -338,6 +342,7 @@ func TestAttachmentLimitExplainedInBrowser(t *testing.T) {
 // as a thumbnail that opens full size, players with an icon, and a type icon; every one with name, size and
 // Save as. Save as downloads exactly the bytes the customer sent.
 func TestInboundMediaInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
 	root := browser(t)
@@ -441,6 +446,7 @@ func TestInboundMediaInBrowser(t *testing.T) {
 // TestFailedMediaDownloadRetriesInBrowser: when fetching the customer's file fails, the message still shows
 // at once, as "media unavailable — retrying", and the retry fills it in without a reload.
 func TestFailedMediaDownloadRetriesInBrowser(t *testing.T) {
+	t.Parallel()
 	a := startTestApp(t)
 	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
 	root := browser(t)
