@@ -114,10 +114,13 @@ func (s *Server) attachmentPickerView(interactionID int64) components.Attachment
 		browserLimits[string(kind)] = size
 	}
 	encoded, _ := json.Marshal(browserLimits)
-	hint := "Attach a file: " + strings.Join(names, ", ")
-	hint += fmt.Sprintf(". Images up to %s, audio and video up to %s and %s, documents up to %s.",
-		media.FormatSize(limits.MaxBytes[media.KindImage]), media.FormatSize(limits.MaxBytes[media.KindAudio]),
-		media.FormatSize(limits.MaxBytes[media.KindVideo]), media.FormatSize(min(limits.MaxBytes[media.KindDocument]+1, media.MaxFileSize)))
+	documents := "up to " + media.FormatSize(limits.MaxBytes[media.KindDocument])
+	if limits.MaxBytes[media.KindDocument] >= media.MaxFileSize-1 {
+		documents = "under " + media.FormatSize(media.MaxFileSize)
+	}
+	hint := fmt.Sprintf("Attach a file (%s): images up to %s, audio up to %s, video up to %s, documents %s.",
+		strings.Join(names, ", "), media.FormatSize(limits.MaxBytes[media.KindImage]), media.FormatSize(limits.MaxBytes[media.KindAudio]),
+		media.FormatSize(limits.MaxBytes[media.KindVideo]), documents)
 	return components.AttachmentPickerView{
 		UploadURL: fmt.Sprintf("/interactions/%d/attachments", interactionID),
 		TwoStep:   s.Options.Bool(options.TwoStepAttachmentUpload),
