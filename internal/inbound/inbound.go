@@ -144,10 +144,9 @@ func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMes
 	}
 	if carriesFile(message) {
 		// The file is fetched after the webhook is acknowledged; the message shows at once meanwhile.
-		attachment := store.Attachment{MessageID: id, State: store.AttachmentPending, FileName: media.CleanName(message.Media.Filename),
-			NextAttemptAt: now, CreatedAt: now}
-		if message.Media.Filename == "" {
-			attachment.FileName = ""
+		attachment := store.Attachment{MessageID: id, State: store.AttachmentPending, NextAttemptAt: now, CreatedAt: now}
+		if message.Media.Filename != "" { // photos and voice notes come without a name; the view names them
+			attachment.FileName = media.CleanName(message.Media.Filename)
 		}
 		if err := tx.InsertAttachment(ctx, attachment); err != nil {
 			return change{}, false, false, err

@@ -237,7 +237,7 @@ func (w *Worker) uploadFailed(ctx context.Context, item store.OutboxItem, err er
 	switch {
 	case errors.Is(err, errFileMissing):
 		w.fail(ctx, id, 0, "File missing", err.Error())
-	case (whatsapp.IsTransient(err) || isTransport || errors.Is(err, context.DeadlineExceeded)) && attempts < MaxAttempts:
+	case (whatsapp.IsTransient(err) || isTransport || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, store.ErrBusy)) && attempts < MaxAttempts:
 		next := w.Now().Add(Backoff(attempts))
 		w.Log.Warn("outbox: upload failed, will retry", "message", id, "attempt", attempts, "retry_at", next, "err", err)
 		if err := w.Store.OutboxUploadRetry(ctx, id, next.UnixMilli(), err.Error()); err != nil {
