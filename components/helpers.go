@@ -26,3 +26,11 @@ func path(format string, args ...any) string { return fmt.Sprintf(format, args..
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"defaultSettleDelay":0,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},` +
 	`{"code":"[45]..","swap":true,"error":true,"target":"#flash","swapOverride":"innerHTML"}]}`
+
+// segmentsOr is list, or the plain text as one segment when the message was not parsed into segments.
+func segmentsOr(list []TextSegment, text string) []TextSegment {
+	if len(list) == 0 {
+		return []TextSegment{{Text: text}}
+	}
+	return list
+}

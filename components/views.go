@@ -157,13 +157,14 @@ type MessageView struct {
 	ErrorTitle  string
 	ErrorDetail string
 
-	Segments  []TextSegment // Text with formatting and links
-	Quote     *QuoteView
-	Reactions []string // the customer's current reactions to this message
-	Location  *LocationView
-	Contacts  []ContactCardView
-	Channel   string // the business number, when messages of several numbers are shown
-	Highlight string // the search term when jumped to from search
+	Segments   []TextSegment // Text with formatting and links
+	Quote      *QuoteView
+	Reactions  []string // the customer's current reactions to this message
+	Location   *LocationView
+	Contacts   []ContactCardView
+	Channel    string          // the business number, when messages of several numbers are shown
+	Highlight  string          // the search term when jumped to from search
+	Attachment *AttachmentView // the file the message carries, if any
 }
 
 // DOMID is the element id of a message; status updates replace it.
@@ -176,6 +177,7 @@ type ComposerView struct {
 	Error         string
 	MaxBytes      int
 	Emojis        []string
+	Attachment    AttachmentPickerView
 }
 
 // DoneView is the closing form of one interaction.

@@ -223,7 +223,8 @@
       error.textContent = "";
       error.removeAttribute("data-client");
     }
-    send.disabled = over || textarea.value.trim() === "";
+    // A file waiting to be sent (static/attachments.js) makes Send useful without text.
+    send.disabled = over || (textarea.value.trim() === "" && !form.hasAttribute("data-has-attachment"));
   }
 
   document.addEventListener("input", function (event) {

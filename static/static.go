@@ -1,9 +1,9 @@
-// Package static embeds the stylesheet, app.js, the favicon and the vendored htmx files.
+// Package static embeds the stylesheet, app.js, attachments.js, the favicon and the vendored htmx files.
 package static
 
 import "embed"
 
 // Files are served under /static/.
 //
-//go:embed app.css app.js favicon.svg favicon-alert.svg vendor/htmx.min.js vendor/sse.min.js
+//go:embed app.css app.js attachments.js favicon.svg favicon-alert.svg vendor/htmx.min.js vendor/sse.min.js
 var Files embed.FS

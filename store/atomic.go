@@ -68,3 +68,12 @@ func (s *Store) SetOptions(ctx context.Context, values map[string]string, by int
 func (s *Store) SaveBusinessAttribute(ctx context.Context, name string, values []string) error {
 	return s.WithTx(ctx, func(tx *Tx) error { return tx.SaveBusinessAttribute(ctx, name, values) })
 }
+
+// EnqueueOutboundAttachment stores a queued file message with its attachment and outbox rows, atomically.
+func (s *Store) EnqueueOutboundAttachment(ctx context.Context, m Message, a Attachment, now int64) (id int64, err error) {
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		id, err = tx.EnqueueOutboundAttachment(ctx, m, a, now)
+		return err
+	})
+	return id, err
+}

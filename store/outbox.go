@@ -118,6 +118,16 @@ func (c conn) OutboxRetry(ctx context.Context, messageID, nextAttemptAt int64, l
 	return nil
 }
 
+// OutboxUploadRetry schedules another attempt after uploading the message's file failed. The upload counts
+// as an attempt (MarkInFlight counts sends), so a file WhatsApp never takes still ends after MaxAttempts.
+func (c conn) OutboxUploadRetry(ctx context.Context, messageID, nextAttemptAt int64, lastError string) error {
+	const q = `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE message_id = ?`
+	if _, err := c.q.ExecContext(ctx, q, nextAttemptAt, lastError, messageID); err != nil {
+		return fmt.Errorf("store: retry upload of message %d: %w", messageID, classify(err))
+	}
+	return nil
+}
+
 // OutboxFailed ends a send for good: the message is failed with the error shown to the agent.
 func (c conn) OutboxFailed(ctx context.Context, messageID int64, code int, title, detail string, now int64) (Message, error) {
 	const q = `UPDATE messages SET status = 'failed', status_at = ?, error_code = ?, error_title = ?, error_detail = ? WHERE id = ?`

@@ -25,6 +25,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/internal/outbox"
 	"switchboard/internal/routing"
@@ -53,6 +54,7 @@ type harness struct {
 	router       *routing.Router
 	outbox       *outbox.Worker
 	interactions *interaction.Service
+	media        *media.Files
 	handler      http.Handler
 	server       *httptest.Server
 }
@@ -83,10 +85,14 @@ func newHarness(t testing.TB) *harness {
 		t.Fatalf("outbox Recover: %v", err)
 	}
 	service := &interaction.Service{Store: st, Bus: hub, Options: opts, Router: router, Outbox: worker, Now: now}
+	files, err := media.OpenFiles(filepath.Join(filepath.Dir(dbPath), "media"))
+	if err != nil {
+		t.Fatalf("media.OpenFiles: %v", err)
+	}
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Log: log, Now: now}
 	closing := make(chan struct{})
 	handler := web.New(web.Deps{
-		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Log: log, Now: now,
+		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Media: files, Log: log, Now: now,
 		AppSecret: []byte(testAppSecret), VerifyToken: testVerifyToken, CookieKey: []byte("0123456789abcdef0123456789abcdef"),
 		SecureCookies: false, Simulator: nil, ShuttingDown: closing,
 	})
@@ -97,7 +103,7 @@ func newHarness(t testing.TB) *harness {
 		st.Close()
 	})
 	return &harness{store: st, dbPath: dbPath, options: opts, hub: hub, router: router, outbox: worker,
-		interactions: service, handler: handler, server: server}
+		interactions: service, media: files, handler: handler, server: server}
 }
 
 // productionHash is testPassword hashed by auth.HashPassword, at the production bcrypt cost.

@@ -34,6 +34,10 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.GET("/interactions/:id/older", s.olderSessions)
 	signedIn.GET("/interactions/:id/search", s.searchMessages)
 	signedIn.GET("/maps/static", s.mapImage)
+	// Files: sent as a streamed form outside the group's 1 MB body limit; served to whoever may see them.
+	e.POST("/interactions/:id/attachments", s.attachmentUpload, s.requireSession, bodyLimit(uploadBodyLimit))
+	signedIn.GET("/attachments/:id/file", s.attachmentDownload)
+	signedIn.GET("/attachments/:id/thumbnail", s.attachmentThumbnail)
 	signedIn.GET("/contacts/:id", s.contactShow)
 	signedIn.POST("/contacts/:id", s.contactUpdate)
 

@@ -13,6 +13,7 @@ import (
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
 	"switchboard/internal/maps"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/store"
 )
@@ -33,6 +34,7 @@ type Deps struct {
 	Interactions *interaction.Service
 	Intake       *inbound.Intake
 	Router       Kicker
+	Media        *media.Files // where attachments are stored
 	Log          *slog.Logger
 	Now          func() time.Time
 

@@ -11,6 +11,7 @@ import (
 
 	"switchboard/components"
 	"switchboard/internal/maps"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/internal/richtext"
 	"switchboard/internal/whatsapp"
@@ -134,12 +135,12 @@ func (vc viewContext) describeContent(v *components.MessageView, m store.Message
 func mediaLabel(kind string, m store.Message) string {
 	label := kind
 	if m.MediaFilename != "" {
-		label += " · " + m.MediaFilename
+		label += " · " + media.CleanName(m.MediaFilename)
 	}
 	if m.MediaMIME != "" {
 		label += " (" + m.MediaMIME + ")"
 	}
-	return label + " — preview not available yet"
+	return label
 }
 
 // locationView shows a location with a map picture when coordinates exist; a location carrying only an
@@ -295,11 +296,24 @@ func (s *Server) sessionViews(ctx context.Context, vc viewContext, interactions 
 	for _, m := range messages {
 		grouped[m.InteractionID] = append(grouped[m.InteractionID], m)
 	}
+	byID := make(map[int64]store.Message, len(messages))
+	for _, m := range messages {
+		byID[m.ID] = m
+	}
 	sessions := make([]components.SessionView, 0, len(interactions))
 	for _, in := range interactions {
 		views, err := s.messageViews(ctx, vc, grouped[in.ID], 0)
 		if err != nil {
 			return nil, err
+		}
+		attachments, err := s.Store.InteractionAttachments(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		for k := range views {
+			if a, ok := attachments[views[k].ID]; ok {
+				vc.addAttachment(&views[k], byID[views[k].ID], a, in)
+			}
 		}
 		session := components.SessionView{InteractionID: in.ID, StartedLabel: "Session started " + vc.dateTime(in.CreatedAt), Current: in.ID == currentID, Messages: views}
 		if vc.crossChannel {
@@ -367,6 +381,9 @@ func (s *Server) singleMessageView(ctx context.Context, vc viewContext, messageI
 	}
 	views, err := s.messageViews(ctx, vc, []store.Message{m}, latest)
 	if err != nil || len(views) == 0 {
+		return components.MessageView{}, m, err
+	}
+	if err := s.attachmentOf(ctx, vc, &views[0], m); err != nil {
 		return components.MessageView{}, m, err
 	}
 	return views[0], m, nil

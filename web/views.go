@@ -23,6 +23,7 @@ type viewContext struct {
 	delayMillis  int64
 	maps         maps.Settings
 	crossChannel bool
+	viewer       store.User // who the views are for: decides which files they may open
 }
 
 func (s *Server) viewContext(c echo.Context) (viewContext, error) {
@@ -42,6 +43,7 @@ func (s *Server) viewContext(c echo.Context) (viewContext, error) {
 			Width: s.Options.Int(options.LocationWidth), Height: s.Options.Int(options.LocationHeight),
 		},
 		crossChannel: s.Options.Bool(options.ShowCrossChannelMessages) && len(numbers) > 1,
+		viewer:       currentUser(c),
 	}
 	for _, n := range numbers {
 		vc.numbers[n.PhoneNumberID] = n.DisplayNumber
@@ -173,7 +175,8 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 }
 
 func (s *Server) composerView(ctx context.Context, interactionID int64) components.ComposerView {
-	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize), Emojis: s.emojis(ctx)}
+	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize), Emojis: s.emojis(ctx),
+		Attachment: s.attachmentPickerView(interactionID)}
 }
 
 // defaultEmojis are offered when no business attribute is configured (or it holds none).

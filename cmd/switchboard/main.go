@@ -23,6 +23,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/internal/outbox"
 	"switchboard/internal/routing"
@@ -68,9 +69,11 @@ type app struct {
 	URL        string
 	Store      *store.Store
 	Options    *options.Set
+	Media      *media.Files
 	server     *http.Server
 	simulator  *simulator.Simulator
 	worker     *outbox.Worker
+	fetcher    *media.Fetcher
 	log        *slog.Logger
 	stopWork   context.CancelFunc
 	background sync.WaitGroup
@@ -117,13 +120,17 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := media.OpenFiles(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		return nil, err
+	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	baseURL := "http://" + loopbackAddr(listener.Addr().(*net.TCPAddr))
 
-	a := &app{URL: baseURL, Store: st, Options: opts, log: log, closing: make(chan struct{}), serveErr: make(chan error, 1)}
+	a := &app{URL: baseURL, Store: st, Options: opts, Media: files, log: log, closing: make(chan struct{}), serveErr: make(chan error, 1)}
 	apiBase := cfg.APIBase
 	var mounted web.Mounter
 	if cfg.Simulated() {
@@ -136,6 +143,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 			AppSecret:   cfg.AppSecret,
 			AccessToken: cfg.AccessToken,
 			Numbers:     numbers,
+			MediaDir:    filepath.Join(cfg.DataDir, "simulator-media"),
 		}, log)
 		mounted = a.simulator
 		apiBase = baseURL + "/sim"
@@ -143,17 +151,20 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 
 	now := time.Now
 	hub := events.NewHub()
-	client := &whatsapp.Client{BaseURL: apiBase, Version: cfg.APIVersion, AccessToken: cfg.AccessToken, HTTP: &http.Client{Timeout: 30 * time.Second}}
+	client := &whatsapp.Client{BaseURL: apiBase, Version: cfg.APIVersion, AccessToken: cfg.AccessToken, HTTP: &http.Client{Timeout: 30 * time.Second},
+		MediaHTTP: &http.Client{}}
 	router := routing.New(st, hub, opts, log.With("component", "routing"), now)
 	a.worker = outbox.New(st, hub, client, log.With("component", "outbox"), now)
+	a.worker.Uploader, a.worker.Blobs = client, files
+	a.fetcher = media.NewFetcher(st, hub, files, client, log.With("component", "media"), now)
 	if err := a.worker.Recover(ctx); err != nil {
 		listener.Close()
 		return nil, err
 	}
 	service := &interaction.Service{Store: st, Bus: hub, Options: opts, Router: router, Outbox: a.worker, Now: now}
-	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Log: log.With("component", "inbound"), Now: now}
+	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Media: a.fetcher, Log: log.With("component", "inbound"), Now: now}
 	handler := web.New(web.Deps{
-		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Log: log, Now: now,
+		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Media: files, Log: log, Now: now,
 		AppSecret: []byte(cfg.AppSecret), VerifyToken: cfg.VerifyToken, CookieKey: cookieKey, SecureCookies: cfg.SecureCookies,
 		Simulator: mounted, ShuttingDown: a.closing,
 	})
@@ -169,9 +180,10 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopWork = stopWork
-	a.background.Add(2)
+	a.background.Add(3)
 	go func() { defer a.background.Done(); router.Run(workCtx) }()
 	go func() { defer a.background.Done(); a.worker.Run(workCtx) }()
+	go func() { defer a.background.Done(); a.fetcher.Run(workCtx) }()
 	ok = true
 
 	fmt.Fprintf(stdout, "\nSwitchboard is running at %s\n", baseURL)

@@ -41,6 +41,12 @@ func ValidRole(r string) bool {
 // CanSupervise reports whether role sees presence, queues and every contact's history.
 func CanSupervise(role string) bool { return role == RoleSupervisor || role == RoleAdmin }
 
+// CanSeeInteraction reports whether user may see the content of interaction i, files included: the agent it
+// is assigned to (or was, once it is done), supervisors and admins.
+func CanSeeInteraction(user store.User, i store.Interaction) bool {
+	return user.ID != 0 && (i.AgentID == user.ID || CanSupervise(user.Role))
+}
+
 // CanAdminister reports whether role edits options, users and lists.
 func CanAdminister(role string) bool { return role == RoleAdmin }
 

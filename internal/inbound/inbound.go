@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"switchboard/internal/events"
+	"switchboard/internal/media"
 	"switchboard/internal/phonenumber"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
@@ -25,8 +26,10 @@ type Intake struct {
 	Store  *store.Store
 	Bus    events.Bus
 	Router Kicker
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Media is woken when a message carries a file to fetch; nil when nothing fetches files.
+	Media Kicker
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Result counts what a batch changed.
@@ -45,10 +48,10 @@ type change struct {
 func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, error) {
 	var result Result
 	var changes []change
-	newInteraction := false
+	newInteraction, newMedia := false, false
 	now := in.Now().UnixMilli()
 	err := in.Store.WithTx(ctx, func(tx *store.Tx) error {
-		result, changes, newInteraction = Result{}, nil, false
+		result, changes, newInteraction, newMedia = Result{}, nil, false, false
 		for _, item := range batch.Malformed {
 			if err := tx.AddQuarantine(ctx, "webhook", item.Reason, string(item.Raw), now); err != nil {
 				return err
@@ -74,6 +77,7 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 			}
 			result.Messages++
 			newInteraction = newInteraction || created
+			newMedia = newMedia || carriesFile(message)
 			changes = append(changes, c)
 		}
 		for _, status := range batch.Statuses {
@@ -105,6 +109,9 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 	if newInteraction {
 		in.Bus.Publish(events.SupervisorTopic, events.Event{Kind: events.QueueChanged})
 		in.Router.Kick()
+	}
+	if newMedia && in.Media != nil {
+		in.Media.Kick()
 	}
 	return result, nil
 }
@@ -144,6 +151,16 @@ func storeMessage(ctx context.Context, tx *store.Tx, message whatsapp.InboundMes
 	id, inserted, err := tx.InsertMessage(ctx, record)
 	if err != nil || !inserted {
 		return change{}, false, !inserted, err
+	}
+	if carriesFile(message) {
+		// The file is fetched after the webhook is acknowledged; the message shows at once meanwhile.
+		attachment := store.Attachment{MessageID: id, State: store.AttachmentPending, NextAttemptAt: now, CreatedAt: now}
+		if message.Media.Filename != "" { // photos and voice notes come without a name; the view names them
+			attachment.FileName = media.CleanName(message.Media.Filename)
+		}
+		if err := tx.InsertAttachment(ctx, attachment); err != nil {
+			return change{}, false, false, err
+		}
 	}
 	event := events.Event{Kind: events.MessageAdded, InteractionID: interaction.ID, MessageID: id}
 	switch record.Kind {
@@ -185,6 +202,11 @@ func changeNumber(ctx context.Context, tx *store.Tx, message *whatsapp.InboundMe
 		message.System.Body = fmt.Sprintf("The customer changed their WhatsApp number from +%s to +%s, which already belongs to another contact.", contact.WAID, newWAID)
 	}
 	return nil
+}
+
+// carriesFile reports whether a customer message has a file to fetch.
+func carriesFile(message whatsapp.InboundMessage) bool {
+	return message.Media != nil && message.Media.ID != "" && media.KindOfMessage(message.Type) != ""
 }
 
 // storeStatus moves an outbound message's delivery state forward, or parks the report until the message's

@@ -538,3 +538,41 @@ func TestRedeliveryAfterCloseDoesNotReopen(t *testing.T) {
 		t.Error("router kicked for a redelivery")
 	}
 }
+
+// TestMediaMessageWaitsForItsFile: a customer's file is stored as a message at once, with its attachment
+// pending for the fetcher (which is woken), and a redelivery adds neither a message nor an attachment.
+func TestMediaMessageWaitsForItsFile(t *testing.T) {
+	h := newHarness(t)
+	fetcher := &kicks{}
+	h.intake.Media = fetcher
+	document := `{"from":"` + customer + `","id":"wamid.DOC1","timestamp":"` + sentAt + `","type":"document","document":{` +
+		`"id":"1003383421387256","mime_type":"application/pdf","sha256":"x","filename":"../../Invoice\u202efdp.exe","caption":"my invoice"}}`
+	body := webhook(messagesValue("Ann", document, textMessage("wamid.TXT1", "and some text")))
+	if r := h.process(body); r.Messages != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	message, err := h.store.MessageByWAMID(h.ctx, "wamid.DOC1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := h.store.AttachmentByMessage(h.ctx, message.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State != store.AttachmentPending || a.FileName != "Invoice[U+202E]fdp.exe" || a.NextAttemptAt != h.now.UnixMilli() {
+		t.Errorf("attachment %+v", a)
+	}
+	if message.Body != "my invoice" || message.MediaID != "1003383421387256" {
+		t.Errorf("message %+v", message)
+	}
+	if fetcher.n.Load() != 1 {
+		t.Errorf("fetcher woken %d times", fetcher.n.Load())
+	}
+	if h.count(`SELECT COUNT(*) FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE kind = 'text')`) != 0 {
+		t.Error("a text message got an attachment")
+	}
+	h.process(body)
+	if n := h.count(`SELECT COUNT(*) FROM attachments`); n != 1 {
+		t.Errorf("%d attachments after a redelivery", n)
+	}
+}

@@ -23,6 +23,7 @@ const (
 	KindChoice  Kind = "choice"
 	KindPairInt Kind = "int pair" // "a,b" with a < b, e.g. warning and maximum seconds
 	KindColor   Kind = "color"    // "#rrggbb"
+	KindSet     Kind = "set"      // a comma-separated, non-empty subset of Members
 )
 
 // Definition describes one option.
@@ -32,6 +33,7 @@ type Definition struct {
 	Default     string
 	Min, Max    int      // for KindInt and KindPairInt
 	Choices     []string // for KindChoice
+	Members     []string // for KindSet
 	Description string
 	Effect      string                   // when a change takes effect
 	Group       string                   // heading on the settings page
@@ -51,6 +53,8 @@ func (d Definition) ValidValues() string {
 		return "one of: " + strings.Join(d.Choices, ", ")
 	case KindColor:
 		return "a colour as #rrggbb"
+	case KindSet:
+		return "one or more of " + strings.Join(d.Members, ", ") + ", separated by commas"
 	default:
 		if d.Max > 0 {
 			return fmt.Sprintf("text up to %d characters", d.Max)
@@ -111,6 +115,8 @@ func (d Definition) validateKind(raw string) (string, error) {
 			return "", fmt.Errorf("%q is not a colour like #1a2b3c", raw)
 		}
 		return strings.ToLower(value), nil
+	case KindSet:
+		return d.validateSet(value)
 	default:
 		if d.Max > 0 && len([]rune(value)) > d.Max {
 			return "", fmt.Errorf("longer than %d characters", d.Max)
@@ -120,6 +126,37 @@ func (d Definition) validateKind(raw string) (string, error) {
 		}
 		return value, nil
 	}
+}
+
+// validateSet accepts members in any case and order, and returns them in the registry's order without
+// repeats, so equal sets are stored the same way.
+func (d Definition) validateSet(value string) (string, error) {
+	chosen := map[string]bool{}
+	for _, item := range strings.Split(value, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		found := false
+		for _, member := range d.Members {
+			if strings.EqualFold(item, member) {
+				chosen[member], found = true, true
+			}
+		}
+		if !found {
+			return "", fmt.Errorf("%q is not one of %s", item, strings.Join(d.Members, ", "))
+		}
+	}
+	if len(chosen) == 0 {
+		return "", fmt.Errorf("name at least one of %s", strings.Join(d.Members, ", "))
+	}
+	var canonical []string
+	for _, member := range d.Members {
+		if chosen[member] {
+			canonical = append(canonical, member)
+		}
+	}
+	return strings.Join(canonical, ","), nil
 }
 
 // ErrUnknown is returned for a name the registry does not define.
@@ -247,6 +284,15 @@ func (s *Set) Int(name string) int {
 
 // String reads a text option.
 func (s *Set) String(name string) string { return s.Raw(name) }
+
+// Members reads a set option as its members, in the registry's order.
+func (s *Set) Members(name string) []string {
+	raw := s.Raw(name)
+	if raw == "" {
+		return nil
+	}
+	return strings.Split(raw, ",")
+}
 
 // Pair reads an "a,b" option.
 func (s *Set) Pair(name string) (int, int) {

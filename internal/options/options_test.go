@@ -372,3 +372,43 @@ func TestLoadIgnoresUnknownAndInvalidStoredValues(t *testing.T) {
 		t.Errorf("stored value loaded as %q, want canonical 45", got)
 	}
 }
+
+func TestSetOptionValues(t *testing.T) {
+	d, ok := options.Lookup(options.AttachmentAllowedTypes)
+	if !ok || d.Kind != options.KindSet {
+		t.Fatalf("attachment.allowed-types: %+v", d)
+	}
+	cases := []struct{ raw, want, problem string }{
+		{"png, pdf,PDF", "PDF,PNG", ""},
+		{" mp4 ", "MP4", ""},
+		{"PDF,,JPG,", "PDF,JPG", ""},
+		{"PDF,GIF", "", `"GIF" is not one of`},
+		{" , ", "", "name at least one of"},
+	}
+	for _, c := range cases {
+		got, err := d.Validate(c.raw)
+		if c.problem != "" {
+			if err == nil || !strings.Contains(err.Error(), c.problem) {
+				t.Errorf("Validate(%q) = %q, %v; want an error with %q", c.raw, got, err, c.problem)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("Validate(%q) = %q, %v; want %q", c.raw, got, err, c.want)
+		}
+	}
+	st, _ := openStore(t)
+	set, err := options.Load(t.Context(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.Members(options.AttachmentAllowedTypes); len(got) != len(d.Members) {
+		t.Errorf("default members %v", got)
+	}
+	if problems, err := set.Update(t.Context(), map[string]string{options.AttachmentAllowedTypes: "jpg,png"}, 0); err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
+	}
+	if got := set.Members(options.AttachmentAllowedTypes); strings.Join(got, "+") != "JPG+PNG" {
+		t.Errorf("members %v", got)
+	}
+}

@@ -90,6 +90,34 @@ var (
 		Group: "Transcript", Effect: "next render",
 		Description: "Name shown for a customer who is not in the contact database.",
 	})
+
+	AttachmentAllowedTypes = define(Definition{
+		Name: "attachment.allowed-types", Kind: KindSet,
+		Default: "PDF,DOC,DOCX,PPT,PPTX,XLS,XLSX,AAC,M4A,AMR,MP3,OPUS,OGA,OGG,JPG,PNG,MP4",
+		Members: []string{"PDF", "DOC", "DOCX", "PPT", "PPTX", "XLS", "XLSX", "AAC", "M4A", "AMR", "MP3", "OPUS", "OGA", "OGG", "JPG", "PNG", "MP4"},
+		Group:   "Attachments", Effect: "next file attached (the paperclip's hints on the next page load)",
+		Description: "Kinds of file agents may send. The kind is decided by the file's content, not its name (JPG covers .jpg and .jpeg). Files customers send are always received.",
+	})
+	AttachmentMaxImageSize = define(Definition{
+		Name: "attachment.max-image-mb", Kind: KindInt, Default: "5", Min: 1, Max: 5,
+		Group: "Attachments", Effect: "next file attached",
+		Description: "Largest JPG or PNG image an agent may send, in MB. WhatsApp accepts at most 5 MB.",
+	})
+	AttachmentMaxAudioSize = define(Definition{
+		Name: "attachment.max-audio-mb", Kind: KindInt, Default: "16", Min: 1, Max: 16,
+		Group: "Attachments", Effect: "next file attached",
+		Description: "Largest audio file (AAC, M4A, AMR, MP3, OPUS, OGA, OGG) an agent may send, in MB. WhatsApp accepts at most 16 MB.",
+	})
+	AttachmentMaxVideoSize = define(Definition{
+		Name: "attachment.max-video-mb", Kind: KindInt, Default: "16", Min: 1, Max: 16,
+		Group: "Attachments", Effect: "next file attached",
+		Description: "Largest MP4 video an agent may send, in MB. WhatsApp accepts at most 16 MB.",
+	})
+	AttachmentMaxDocumentSize = define(Definition{
+		Name: "attachment.max-document-mb", Kind: KindInt, Default: "100", Min: 1, Max: 100,
+		Group: "Attachments", Effect: "next file attached",
+		Description: "Largest document (PDF, DOC, DOCX, PPT, PPTX, XLS, XLSX) an agent may send, in MB. Every file must be smaller than 100 MB.",
+	})
 )
 
 // Location previews and the look of the transcript.

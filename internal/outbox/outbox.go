@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"switchboard/internal/events"
@@ -17,6 +18,16 @@ import (
 // Sender is the part of the Cloud API client the outbox needs.
 type Sender interface {
 	Send(ctx context.Context, phoneNumberID string, message whatsapp.OutboundMessage) (string, error)
+}
+
+// Uploader puts a message's file on the Cloud API's media endpoint and returns the media id to send it by.
+type Uploader interface {
+	UploadMedia(ctx context.Context, phoneNumberID string, upload whatsapp.MediaUpload) (string, error)
+}
+
+// Blobs opens stored files by their SHA-256.
+type Blobs interface {
+	Open(sha256 string) (*os.File, error)
 }
 
 // MaxAttempts bounds retries of a transiently failing send (about half an hour of backoff in all).
@@ -30,12 +41,18 @@ type Worker struct {
 	Log         *slog.Logger
 	Now         func() time.Time
 	SendTimeout time.Duration
-	kick        chan struct{}
+	// Uploader and Blobs send messages that carry a file; without them such messages fail.
+	Uploader Uploader
+	Blobs    Blobs
+	// UploadTimeout bounds one upload, which takes far longer than a send.
+	UploadTimeout time.Duration
+	kick          chan struct{}
 }
 
 // New returns a worker.
 func New(st *store.Store, bus events.Bus, client Sender, log *slog.Logger, now func() time.Time) *Worker {
-	return &Worker{Store: st, Bus: bus, Client: client, Log: log, Now: now, SendTimeout: 20 * time.Second, kick: make(chan struct{}, 1)}
+	return &Worker{Store: st, Bus: bus, Client: client, Log: log, Now: now, SendTimeout: 20 * time.Second, UploadTimeout: 15 * time.Minute,
+		kick: make(chan struct{}, 1)}
 }
 
 // Kick says a message was committed; it never blocks.
@@ -110,6 +127,19 @@ func (w *Worker) Drain(ctx context.Context) {
 func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 	record := context.WithoutCancel(ctx)
 	id := item.Message.ID
+	if needsUpload(item.Message) {
+		// The upload comes first and its media id is kept, so a retried send never uploads the file again.
+		// It is not marked in flight: uploading twice cannot make the customer get the message twice.
+		mediaID, err := w.upload(ctx, item)
+		if err != nil {
+			if ctx.Err() != nil {
+				return // shutting down mid-upload: it runs again at the next start, without counting
+			}
+			w.uploadFailed(record, item, err)
+			return
+		}
+		item.Message.MediaID = mediaID
+	}
 	if err := w.Store.MarkInFlight(record, id, w.Now().UnixMilli()); err != nil {
 		w.Log.Error("outbox: mark in flight", "message", id, "err", err)
 		return
@@ -149,6 +179,83 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 	}
 }
 
+// needsUpload reports whether m carries a file WhatsApp does not have yet.
+func needsUpload(m store.Message) bool {
+	return isFileKind(m.Kind) && m.MediaID == ""
+}
+
+func isFileKind(kind string) bool {
+	switch kind {
+	case whatsapp.MessageTypeImage, whatsapp.MessageTypeAudio, whatsapp.MessageTypeVideo, whatsapp.MessageTypeDocument:
+		return true
+	}
+	return false
+}
+
+// errFileMissing means the stored file of a message is gone; retrying cannot bring it back.
+var errFileMissing = errors.New("the attached file is missing from storage")
+
+// upload streams the message's stored file to the media endpoint and remembers the media id.
+func (w *Worker) upload(ctx context.Context, item store.OutboxItem) (string, error) {
+	if w.Uploader == nil || w.Blobs == nil {
+		return "", errFileMissing
+	}
+	attachment, err := w.Store.AttachmentByMessage(ctx, item.Message.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errFileMissing
+	}
+	if err != nil {
+		return "", err
+	}
+	file, err := w.Blobs.Open(attachment.SHA256)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", errFileMissing, err)
+	}
+	defer file.Close()
+	uploadCtx, cancel := context.WithTimeout(ctx, w.UploadTimeout)
+	defer cancel()
+	mediaID, err := w.Uploader.UploadMedia(uploadCtx, item.Message.PhoneNumberID, whatsapp.MediaUpload{
+		MIMEType: attachment.ContentType, FileName: attachment.FileName, Content: file, Size: attachment.Size,
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := w.Store.SetUploadedMediaID(context.WithoutCancel(ctx), item.Message.ID, mediaID); err != nil {
+		return "", err
+	}
+	w.Log.Info("outbox: file uploaded", "message", item.Message.ID, "media_id", mediaID, "bytes", attachment.Size)
+	return mediaID, nil
+}
+
+// uploadFailed retries an upload that may work later and fails the message otherwise. Any transport
+// failure may be retried here, unlike a send: a repeated upload never reaches the customer.
+func (w *Worker) uploadFailed(ctx context.Context, item store.OutboxItem, err error) {
+	id := item.Message.ID
+	attempts := item.Attempts + 1
+	var apiError *whatsapp.APIError
+	_, isTransport := errors.AsType[*whatsapp.TransportError](err)
+	switch {
+	case errors.Is(err, errFileMissing):
+		w.fail(ctx, id, 0, "File missing", err.Error())
+	case (whatsapp.IsTransient(err) || isTransport || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, store.ErrBusy)) && attempts < MaxAttempts:
+		next := w.Now().Add(Backoff(attempts))
+		w.Log.Warn("outbox: upload failed, will retry", "message", id, "attempt", attempts, "retry_at", next, "err", err)
+		if err := w.Store.OutboxUploadRetry(ctx, id, next.UnixMilli(), err.Error()); err != nil {
+			w.Log.Error("outbox: schedule upload retry", "message", id, "err", err)
+		}
+	case errors.Is(err, whatsapp.ErrInvalidMessage):
+		w.fail(ctx, id, 0, "File refused before uploading", err.Error())
+	case errors.As(err, &apiError):
+		detail := "WhatsApp refused the file."
+		if apiError.Details != "" {
+			detail = "WhatsApp refused the file: " + apiError.Details
+		}
+		w.fail(ctx, id, apiError.Code, apiError.Title, detail)
+	default:
+		w.fail(ctx, id, 0, "Could not upload the file", fmt.Sprintf("Gave up after %d attempts: %v", attempts, err))
+	}
+}
+
 func (w *Worker) fail(ctx context.Context, id int64, code int, title, detail string) {
 	message, err := w.Store.OutboxFailed(ctx, id, code, title, detail, w.Now().UnixMilli())
 	if err != nil {
@@ -173,7 +280,24 @@ func Backoff(attempt int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// Outbound builds the Cloud API message for a stored outbound message.
+// Outbound builds the Cloud API message for a stored outbound message: text, or a file by its uploaded
+// media id with the caption where WhatsApp shows one and the file name on documents.
 func Outbound(item store.OutboxItem) whatsapp.OutboundMessage {
-	return whatsapp.NewText(item.RecipientWAID, item.Message.Body)
+	m := item.Message
+	if !isFileKind(m.Kind) {
+		return whatsapp.NewText(item.RecipientWAID, m.Body)
+	}
+	media := whatsapp.OutboundMedia{ID: m.MediaID}
+	if m.Kind != whatsapp.MessageTypeAudio {
+		media.Caption = m.Body
+	}
+	if m.Kind == whatsapp.MessageTypeDocument {
+		media.Filename = m.MediaFilename
+	}
+	message, err := whatsapp.NewMedia(item.RecipientWAID, m.Kind, media)
+	if err != nil {
+		// Returned without content, so the client refuses it as invalid and the agent sees why.
+		return whatsapp.OutboundMessage{MessagingProduct: whatsapp.MessagingProduct, To: item.RecipientWAID, Type: m.Kind}
+	}
+	return message
 }

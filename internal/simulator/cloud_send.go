@@ -167,6 +167,8 @@ func (s *Simulator) acceptSend(c echo.Context, number BusinessNumber, request *s
 		failure = new(undeliverableError())
 	case request.Type != "template" && !s.state.withinWindow(key, now):
 		failure = new(reengagementError())
+	case unknownMediaLocked(&s.state, request):
+		failure = new(mediaDownloadError())
 	}
 	category := "service"
 	if request.Type == "template" {

@@ -32,6 +32,28 @@ func undeliverableError() webhookStatusError {
 	}
 }
 
+// mediaDownloadError is what the Cloud API reports when the media a message refers to cannot be used.
+func mediaDownloadError() webhookStatusError {
+	return webhookStatusError{
+		Code:      131053,
+		Title:     "Media upload error",
+		Message:   "Media upload error",
+		ErrorData: webhookStatusErrorData{Details: "The media id does not refer to a file uploaded to this account."},
+		Href:      errorCodesHref,
+	}
+}
+
+// unknownMediaLocked reports whether a media message refers by id to a file nobody uploaded. The caller
+// must hold s.mu.
+func unknownMediaLocked(st *state, request *sendRequest) bool {
+	media := mediaOf(request)
+	if media == nil || media.ID == "" {
+		return false
+	}
+	_, ok := st.media[media.ID]
+	return !ok
+}
+
 // runStatusLifecycle plays out what happens to an accepted message: either one
 // "failed" status, or "sent" then "delivered" (and "read" if the customer already
 // looked), each after the configured delay.

@@ -147,6 +147,7 @@ func (s *Simulator) phoneChatView(waID string, number BusinessNumber, draft, pro
 		PhoneNumberID: number.PhoneNumberID,
 		PostURL:       s.phonePath(waID, "messages"),
 		ShareURL:      s.phonePath(waID, "share"),
+		MediaURL:      s.phonePath(waID, "media"),
 		ReadURL:       s.phonePath(waID, "read"),
 		EventsURL:     s.phonePath(waID, "events") + "?number=" + url.QueryEscape(number.PhoneNumberID),
 		Bubbles:       bubbles,
@@ -201,13 +202,7 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, number.PhoneNumberID))
 	}
-	return render(c, http.StatusOK, phoneBubble(bubble(stored, s.quotedText(stored.ReplyTo))))
-}
-
-func (s *Simulator) quotedText(wamid string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.quotedTextLocked(wamid)
+	return render(c, http.StatusOK, phoneBubble(s.bubbleFor(stored)))
 }
 
 // phoneMessagesRead is POST /phone/:wa_id/read, sent by the page while it is visible.
@@ -321,7 +316,7 @@ func (s *Simulator) writeBubbleEvent(ctx context.Context, response *echo.Respons
 		return nil
 	}
 	var fragment bytes.Buffer
-	if err := phoneBubble(bubble(m, s.quotedText(m.ReplyTo))).Render(ctx, &fragment); err != nil {
+	if err := phoneBubble(s.bubbleFor(m)).Render(ctx, &fragment); err != nil {
 		return fmt.Errorf("simulator: render bubble: %w", err)
 	}
 	var event strings.Builder

@@ -2,7 +2,9 @@ package simulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -49,6 +51,7 @@ type phoneChatView struct {
 	OtherNumbers  []phoneNumberLink
 	PostURL       string
 	ShareURL      string
+	MediaURL      string
 	ReadURL       string
 	EventsURL     string
 	Bubbles       []bubbleView
@@ -79,6 +82,19 @@ type bubbleView struct {
 	Buttons    []string
 	ListButton string
 	ListRows   []bubbleListRow
+	Media      *bubbleMedia
+}
+
+// bubbleMedia is a file in a bubble, shown as the customer's phone would: images and players inline,
+// documents as an icon with name and size.
+type bubbleMedia struct {
+	Kind      string // image, audio, video, document or sticker
+	URL       string
+	FileName  string
+	Size      string
+	IconLabel string
+	// Missing is set when the message names a media id the simulator does not have.
+	Missing bool
 }
 
 // bubbleListRow is one row of a list message, shown under its button.
@@ -126,6 +142,11 @@ func bubble(m message, quoted string) bubbleView {
 		if m.Kind != "text" {
 			view.Label = m.Kind
 		}
+		if isMediaKind(m.Kind) {
+			var object sendMedia
+			_ = json.Unmarshal(m.Payload, &object)
+			view.Text = object.Caption
+		}
 		return view
 	}
 	var request sendRequest
@@ -141,7 +162,10 @@ func bubble(m message, quoted string) bubbleView {
 		view.Label = request.Type
 		view.Text = ""
 		if media := mediaOf(&request); media != nil {
-			view.Text = strings.TrimSpace(media.Filename + " " + media.Caption)
+			view.Text = media.Caption
+			if media.Link != "" {
+				view.Text = strings.TrimSpace(media.Link + " " + media.Caption)
+			}
 		}
 	case "text":
 	default:
@@ -236,9 +260,60 @@ func (s *Simulator) bubblesLocked(messages []message) []bubbleView {
 		if !m.visibleOnPhone() {
 			continue
 		}
-		views = append(views, bubble(m, s.quotedTextLocked(m.ReplyTo)))
+		views = append(views, s.bubbleLocked(m))
 	}
 	return views
+}
+
+// bubbleFor builds the bubble of one message with its quote and file.
+func (s *Simulator) bubbleFor(m message) bubbleView {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bubbleLocked(m)
+}
+
+// bubbleLocked is bubbleFor for a caller holding s.mu.
+func (s *Simulator) bubbleLocked(m message) bubbleView {
+	view := bubble(m, s.quotedTextLocked(m.ReplyTo))
+	if !isMediaKind(m.Kind) {
+		return view
+	}
+	id := mediaIDOf(&m)
+	if id == "" {
+		return view // sent by link: the phone would fetch it from there
+	}
+	view.Media = &bubbleMedia{Kind: m.Kind, URL: s.phonePath(m.WAID, "media", id)}
+	stored, ok := s.state.media[id]
+	if !ok {
+		view.Media.Missing = true
+		view.Media.FileName = "media " + id
+		return view
+	}
+	view.Media.FileName = stored.FileName
+	if view.Media.FileName == "" {
+		view.Media.FileName = m.Kind
+	}
+	view.Media.Size = humanSize(stored.Size)
+	view.Media.IconLabel = strings.ToUpper(strings.TrimPrefix(filepath.Ext(stored.FileName), "."))
+	if view.Media.IconLabel == "" || len(view.Media.IconLabel) > 5 {
+		view.Media.IconLabel = "FILE"
+	}
+	return view
+}
+
+func isMediaKind(kind string) bool {
+	return kind == "image" || kind == "audio" || kind == "video" || kind == "document" || kind == "sticker"
+}
+
+// humanSize is a file size as a phone shows it.
+func humanSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.0f kB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 // quotedTextLocked is the text of a quoted message. The caller must hold s.mu.

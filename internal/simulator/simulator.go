@@ -44,6 +44,9 @@ type Config struct {
 	StatusDelay time.Duration
 	// BasePath is the mount prefix used to build links; empty means "/sim".
 	BasePath string
+	// MediaDir is where uploaded and customer files are kept while the simulator runs; its contents are
+	// removed at start and by Close. Empty means a new temporary directory.
+	MediaDir string
 }
 
 const (
@@ -82,6 +85,11 @@ type Simulator struct {
 
 	mu    sync.Mutex
 	state state
+
+	mediaOnce      sync.Once
+	mediaDir       string
+	mediaErr       error
+	mediaTemporary bool
 }
 
 // New builds a simulator from cfg. Missing optional settings get their defaults.
@@ -129,6 +137,13 @@ func New(cfg Config, logger *slog.Logger) *Simulator {
 //	POST   /api/customers/:wa_id/read           the customer reads everything
 //	GET    /api/sent                            every accepted business message, with its request
 //	GET, POST, DELETE /api/failures             inject failures into the next sends
+//	POST   /api/customers/:wa_id/media          the customer sends a file (multipart; ?wait=1)
+//	POST, DELETE /api/media-failures            inject failures into media uploads, look-ups and downloads
+//	POST   /:version/:phone_number_id/media     Cloud API media upload (multipart)
+//	GET    /:version/:media_id                  Cloud API media look-up: url, mime_type, sha256, file_size
+//	GET    /files/:media_id                     the download URL a look-up gives (access token required)
+//	POST   /phone/:wa_id/media                  the phone's paperclip
+//	GET    /phone/:wa_id/media/:media_id        a file of the chat, as the phone shows it
 //	GET    /assets/*                            the phone page's stylesheet, script and icon
 func (s *Simulator) Mount(g *echo.Group) {
 	g.GET("/assets/*", s.assetServe)
@@ -137,6 +152,8 @@ func (s *Simulator) Mount(g *echo.Group) {
 	g.POST("/phone/customers", s.phoneCustomerCreate)
 	g.GET("/phone/:wa_id", s.phoneChatShow)
 	g.POST("/phone/:wa_id/messages", s.phoneMessageCreate)
+	g.POST("/phone/:wa_id/media", s.phoneMediaCreate)
+	g.GET("/phone/:wa_id/media/:media_id", s.phoneMediaShow)
 	g.POST("/phone/:wa_id/read", s.phoneMessagesRead)
 	g.POST("/phone/:wa_id/share", s.phoneShareCreate)
 	g.POST("/phone/:wa_id/react", s.phoneReactionCreate)
@@ -149,9 +166,15 @@ func (s *Simulator) Mount(g *echo.Group) {
 	g.GET("/api/failures", s.apiFailuresList)
 	g.POST("/api/failures", s.apiFailuresCreate)
 	g.DELETE("/api/failures", s.apiFailuresClear)
+	g.POST("/api/customers/:wa_id/media", s.apiCustomerMediaCreate)
+	g.POST("/api/media-failures", s.apiMediaFailuresCreate)
+	g.DELETE("/api/media-failures", s.apiMediaFailuresClear)
 
 	// Meta's path; echo has no regex routes, so the version is checked in the handler.
 	g.POST("/:version/:phone_number_id/messages", s.cloudMessageSend)
+	g.POST("/:version/:phone_number_id/media", s.cloudMediaUpload)
+	g.GET("/:version/:media_id", s.cloudMediaLookup)
+	g.GET("/files/:media_id", s.cloudMediaDownload)
 }
 
 // Close stops background work: status timers end, queued webhooks are abandoned, and
@@ -177,6 +200,7 @@ func (s *Simulator) Close() {
 			<-finished
 		}
 		s.cancelDelivery()
+		s.removeMedia()
 	})
 }
 

@@ -134,6 +134,8 @@ type state struct {
 	lastInbound   map[conversationKey]time.Time
 	conversations map[conversationKey]*billingConversation
 	failures      []*failureRule
+	media         map[string]*mediaFile
+	mediaFailures []*failureRule
 	queues        map[string]*webhookQueue
 	subscribers   map[string]map[*phoneSubscriber]struct{}
 }
@@ -145,6 +147,7 @@ func newState() state {
 		byCustomer:    map[string][]*message{},
 		lastInbound:   map[conversationKey]time.Time{},
 		conversations: map[conversationKey]*billingConversation{},
+		media:         map[string]*mediaFile{},
 		queues:        map[string]*webhookQueue{},
 		subscribers:   map[string]map[*phoneSubscriber]struct{}{},
 	}

@@ -40,6 +40,9 @@ type Client struct {
 	AccessToken string
 	// HTTP is the client used for requests; nil means a client with a 30-second timeout.
 	HTTP *http.Client
+	// MediaHTTP carries file uploads and downloads, which may take minutes; nil means a client without an
+	// overall timeout (each transfer is bounded by its context).
+	MediaHTTP *http.Client
 }
 
 // sendResponse is the body of a successful POST /messages.

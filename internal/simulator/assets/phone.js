@@ -12,6 +12,9 @@
   var form = phone.querySelector("[data-testid=phone-form]");
   var composer = phone.querySelector("[data-testid=phone-composer]");
   var problem = phone.querySelector("[data-testid=phone-error]");
+  var attachForm = phone.querySelector("[data-testid=phone-attach-form]");
+  var attachInput = phone.querySelector("[data-testid=phone-attach-input]");
+  var attachCaption = phone.querySelector("[data-testid=phone-attach-caption]");
 
   function showLocalTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (element) {
@@ -115,7 +118,28 @@
     form.requestSubmit();
   });
 
+  // The paperclip sends the chosen file at once, with what is typed as its caption.
+  if (attachForm && attachInput) {
+    attachInput.addEventListener("change", function () {
+      if (!attachInput.files || attachInput.files.length === 0) {
+        return;
+      }
+      attachCaption.value = composer.value;
+      attachForm.requestSubmit();
+    });
+  }
+
   document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (attachForm && event.detail.elt === attachForm) {
+      attachInput.value = "";
+      if (event.detail.successful) {
+        form.reset();
+        showProblem("");
+      } else if (event.detail.xhr) {
+        showProblem(event.detail.xhr.responseText || "The file could not be sent.");
+      }
+      return;
+    }
     if (event.detail.elt !== form) {
       return;
     }
