@@ -3,13 +3,16 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
 	"switchboard/internal/events"
+	"switchboard/internal/notify"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
 )
@@ -17,6 +20,12 @@ import (
 // Sender is the part of the Cloud API client the outbox needs.
 type Sender interface {
 	Send(ctx context.Context, phoneNumberID string, message whatsapp.OutboundMessage) (string, error)
+}
+
+// Uploader is the part of the Cloud API client that uploads a message's file before the message goes; a
+// Sender that is not one cannot send files.
+type Uploader interface {
+	UploadMedia(ctx context.Context, phoneNumberID, filename, mimeType string, content io.Reader) (string, error)
 }
 
 // MaxAttempts bounds retries of a transiently failing send (about half an hour of backoff in all).
@@ -115,7 +124,11 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 		return
 	}
 	sendCtx, cancel := context.WithTimeout(record, w.SendTimeout)
-	wamid, err := w.Client.Send(sendCtx, item.Message.PhoneNumberID, Outbound(item))
+	message, err := w.prepare(sendCtx, record, item)
+	wamid := ""
+	if err == nil {
+		wamid, err = w.Client.Send(sendCtx, item.Message.PhoneNumberID, message)
+	}
 	cancel()
 	if err == nil {
 		message, err := w.Store.OutboxAccepted(record, id, wamid, w.Now().UnixMilli())
@@ -173,7 +186,54 @@ func Backoff(attempt int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// Outbound builds the Cloud API message for a stored outbound message.
-func Outbound(item store.OutboxItem) whatsapp.OutboundMessage {
-	return whatsapp.NewText(item.RecipientWAID, item.Message.Body)
+// Outbound builds the Cloud API message for a stored outbound message: plain text from its body; a
+// notification, interactive message or file from the content kept in its payload, with the media id of
+// an uploaded file put into the message's media slot.
+func Outbound(item store.OutboxItem) (whatsapp.OutboundMessage, error) {
+	content, ok := notify.DecodeContent(item.Message.Payload)
+	if !ok {
+		return whatsapp.NewText(item.RecipientWAID, item.Message.Body), nil
+	}
+	message := content.Message
+	message.To = item.RecipientWAID
+	if content.FileID != 0 {
+		slot := message.MediaSlot()
+		if slot == nil {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: a file but no place for it", item.Message.ID, whatsapp.ErrInvalidMessage)
+		}
+		if item.Message.MediaID == "" {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: its file is not uploaded yet", item.Message.ID)
+		}
+		slot.ID = item.Message.MediaID
+	}
+	return message, nil
+}
+
+// prepare uploads the message's file when it has one not yet uploaded (recording the media id so a retry
+// does not upload it again) and builds the message. Upload failures are classified like send failures;
+// an upload never reaches the customer, so repeating one is harmless.
+func (w *Worker) prepare(ctx, record context.Context, item store.OutboxItem) (whatsapp.OutboundMessage, error) {
+	content, ok := notify.DecodeContent(item.Message.Payload)
+	if ok && content.FileID != 0 && item.Message.MediaID == "" {
+		uploader, can := w.Client.(Uploader)
+		if !can {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: this connection cannot upload files", item.Message.ID, whatsapp.ErrInvalidMessage)
+		}
+		file, err := w.Store.OutboundFileContent(record, content.FileID)
+		if errors.Is(err, store.ErrNotFound) {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: its file was deleted", item.Message.ID, whatsapp.ErrInvalidMessage)
+		}
+		if err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		mediaID, err := uploader.UploadMedia(ctx, item.Message.PhoneNumberID, file.Filename, file.MIME, bytes.NewReader(file.Content))
+		if err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		if err := w.Store.SetMessageMediaID(record, item.Message.ID, mediaID); err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		item.Message.MediaID = mediaID
+	}
+	return Outbound(item)
 }
