@@ -198,7 +198,7 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, number.PhoneNumberID))
 	}
-	return render(c, http.StatusOK, phoneBubble(bubble(stored, s.quotedText(stored.ReplyTo))))
+	return render(c, http.StatusOK, phoneBubble(bubble(stored, s.quotedText(stored.ReplyTo), s.phonePath(waID, "choices"))))
 }
 
 func (s *Simulator) quotedText(wamid string) string {
@@ -318,7 +318,7 @@ func (s *Simulator) writeBubbleEvent(ctx context.Context, response *echo.Respons
 		return nil
 	}
 	var fragment bytes.Buffer
-	if err := phoneBubble(bubble(m, s.quotedText(m.ReplyTo))).Render(ctx, &fragment); err != nil {
+	if err := phoneBubble(bubble(m, s.quotedText(m.ReplyTo), s.phonePath(m.WAID, "choices"))).Render(ctx, &fragment); err != nil {
 		return fmt.Errorf("simulator: render bubble: %w", err)
 	}
 	var event strings.Builder
