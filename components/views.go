@@ -68,6 +68,8 @@ type InteractionView struct {
 	Composer    ComposerView
 	Done        DoneView
 	CaseInfo    []Field
+	Window      WindowView
+	Responses   ResponsesPanelView
 }
 
 // TranscriptView is the message area of one interaction.
@@ -100,6 +102,8 @@ type MessageView struct {
 	StatusLabel string
 	ErrorTitle  string
 	ErrorDetail string
+	Rich        *RichView   // a notification or interactive message
+	Choice      *ChoiceView // the customer's answer to one
 }
 
 // DOMID is the element id of a message; status updates replace it.
@@ -111,6 +115,9 @@ type ComposerView struct {
 	Text          string
 	Error         string
 	MaxBytes      int
+	AutoTemplate  string           // the notification that carries text after the response window, "" when off
+	AutoBody      string           // its body, with {{1}} where the text goes
+	Attachments   []AttachmentView // response files to send after the text
 }
 
 // DoneView is the closing form of one interaction.
@@ -220,6 +227,7 @@ var AdminTabs = []Option{
 	{Value: "/admin/users", Label: "Users"},
 	{Value: "/admin/dispositions", Label: "Disposition codes"},
 	{Value: "/admin/numbers", Label: "Business numbers"},
+	{Value: "/admin/responses", Label: "Responses"},
 	{Value: "/admin/quarantine", Label: "Quarantine"},
 }
 
@@ -270,6 +278,14 @@ type UserRow struct {
 	Ready       bool
 	Error       string
 	Self        bool
+	Permissions []PermissionCheck
+}
+
+// PermissionCheck is one grantable permission and whether the user has it.
+type PermissionCheck struct {
+	Name    string
+	Label   string
+	Granted bool
 }
 
 // UserForm is the new-user form.

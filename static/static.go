@@ -5,5 +5,5 @@ import "embed"
 
 // Files are served under /static/.
 //
-//go:embed app.css app.js favicon.svg vendor/htmx.min.js vendor/sse.min.js
+//go:embed app.css app.js responses.js favicon.svg vendor/htmx.min.js vendor/sse.min.js
 var Files embed.FS

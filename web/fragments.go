@@ -86,9 +86,16 @@ func (s *Server) workspaceFragments(ctx context.Context, vc viewContext, viewer 
 			}
 			return nil, err
 		}
-		view, _, err := s.singleMessageView(ctx, vc, e.MessageID)
+		view, m, err := s.singleMessageView(ctx, vc, e.MessageID)
 		if err != nil {
 			return nil, err
+		}
+		if e.Kind == events.MessageAdded && m.Direction == store.DirectionIn {
+			window, err := s.windowFragment(ctx, vc, e.InteractionID)
+			if err != nil {
+				return nil, err
+			}
+			return templ.Join(oob("beforeend", hashID("messages", e.InteractionID), components.Message(view)), window), nil
 		}
 		if e.Kind == events.MessageAdded {
 			return oob("beforeend", hashID("messages", e.InteractionID), components.Message(view)), nil

@@ -25,6 +25,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/internal/outbox"
 	"switchboard/internal/routing"
@@ -83,10 +84,11 @@ func newHarness(t testing.TB) *harness {
 		t.Fatalf("outbox Recover: %v", err)
 	}
 	service := &interaction.Service{Store: st, Bus: hub, Options: opts, Router: router, Outbox: worker, Now: now}
+	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: worker, Log: log, Now: now}
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Log: log, Now: now}
 	closing := make(chan struct{})
 	handler := web.New(web.Deps{
-		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Log: log, Now: now,
+		Store: st, Options: opts, Bus: hub, Interactions: service, Notify: responses, Intake: intake, Router: router, Log: log, Now: now,
 		AppSecret: []byte(testAppSecret), VerifyToken: testVerifyToken, CookieKey: []byte("0123456789abcdef0123456789abcdef"),
 		SecureCookies: false, Simulator: nil, ShuttingDown: closing,
 	})

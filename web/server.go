@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
+	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/store"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Options      *options.Set
 	Bus          events.Bus
 	Interactions *interaction.Service
+	Notify       *notify.Service // the response library, notifications and the 24-hour rule
 	Intake       *inbound.Intake
 	Router       Kicker
 	Log          *slog.Logger

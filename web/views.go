@@ -220,7 +220,11 @@ func (s *Server) transcriptView(ctx context.Context, vc viewContext, i store.Int
 	session := components.SessionView{InteractionID: i.ID, StartedLabel: "Session started " + vc.dateTime(i.CreatedAt)}
 	var latest int64
 	for _, m := range messages {
-		session.Messages = append(session.Messages, vc.messageView(m, latest))
+		view := vc.messageView(m, latest)
+		if err := s.enrichMessage(ctx, &view, m); err != nil {
+			return components.TranscriptView{}, err
+		}
+		session.Messages = append(session.Messages, view)
 		if shown, _ := vc.shownTime(m); shown > latest {
 			latest = shown
 		}
@@ -238,7 +242,11 @@ func (s *Server) singleMessageView(ctx context.Context, vc viewContext, messageI
 	if err != nil {
 		return components.MessageView{}, store.Message{}, err
 	}
-	return vc.messageView(m, latest), m, nil
+	view := vc.messageView(m, latest)
+	if err := s.enrichMessage(ctx, &view, m); err != nil {
+		return components.MessageView{}, store.Message{}, err
+	}
+	return view, m, nil
 }
 
 func (s *Server) caseInfo(ctx context.Context, vc viewContext, i store.Interaction) []components.Field {
@@ -304,6 +312,22 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	if err != nil {
 		return components.InteractionView{}, err
 	}
+	composer, err := s.composerView(ctx, i.ID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	window, err := s.windowView(ctx, vc, i)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	agent, err := s.Store.UserByID(ctx, i.AgentID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	responses, err := s.responsesPanelView(ctx, vc, agent, i.ID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
 	view := components.InteractionView{
 		ID:          i.ID,
 		ContactID:   contact.ID,
@@ -312,9 +336,11 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 		Channel:     vc.channel(i.PhoneNumberID),
 		StartedAt:   vc.dateTime(i.CreatedAt),
 		Transcript:  transcript,
-		Composer:    s.composerView(i.ID),
+		Composer:    composer,
 		Done:        done,
 		CaseInfo:    s.caseInfo(ctx, vc, i),
+		Window:      window,
+		Responses:   responses,
 	}
 	if contact.ProfileName != view.ContactName {
 		view.ProfileName = contact.ProfileName
@@ -322,8 +348,9 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	return view, nil
 }
 
-func (s *Server) composerView(interactionID int64) components.ComposerView {
-	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize)}
+func (s *Server) composerView(ctx context.Context, interactionID int64) (components.ComposerView, error) {
+	composer := components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize)}
+	return composer, s.automaticNotice(ctx, &composer)
 }
 
 func (s *Server) doneView(ctx context.Context, interactionID int64) (components.DoneView, error) {

@@ -327,7 +327,7 @@ func (t Template) Validate() Problems {
 		p.add("language", "The language is a WhatsApp language code such as en or en_US.")
 	}
 	if !contains(Categories, t.Category) {
-		p.add("category", "Choose UTILITY, MARKETING or AUTHENTICATION.")
+		p.add("template_category", "Choose UTILITY, MARKETING or AUTHENTICATION.")
 	}
 	switch t.Header.Format {
 	case HeaderNone, HeaderImage, HeaderVideo, HeaderDocument:

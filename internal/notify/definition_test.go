@@ -22,7 +22,7 @@ func TestTemplateRules(t *testing.T) {
 		{"no name", func(t *Template) { t.Name = "" }, "template_name", "Give the template a name"},
 		{"upper-case name", func(t *Template) { t.Name = "Order-Update" }, "template_name", "lower-case letters, digits and _"},
 		{"bad language", func(t *Template) { t.Language = "English" }, "language", "en_US"},
-		{"bad category", func(t *Template) { t.Category = "SPAM" }, "category", "UTILITY, MARKETING or AUTHENTICATION"},
+		{"bad category", func(t *Template) { t.Category = "SPAM" }, "template_category", "UTILITY, MARKETING or AUTHENTICATION"},
 		{"header text 60 is fine", func(t *Template) { t.Header = Header{Format: HeaderText, Text: strings.Repeat("h", 60)} }, "", ""},
 		{"header text 61", func(t *Template) { t.Header = Header{Format: HeaderText, Text: strings.Repeat("h", 61)} }, "header_text", "61 characters; at most 60"},
 		{"empty text header", func(t *Template) { t.Header = Header{Format: HeaderText} }, "header_text", "needs text"},
