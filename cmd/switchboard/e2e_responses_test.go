@@ -101,6 +101,10 @@ func searchResponses(t *testing.T, tab context.Context, term string, names ...st
 	)
 }
 
+// openResponses shows the Responses panel (the header button toggles it).
+var openResponses = chromedp.Evaluate[chromedp.Void](`!document.querySelector("[data-testid=responses-panel]").hidden ||
+	document.querySelector("[data-testid=responses-open]").click()`)
+
 // clearComposer empties the composer as deleting the text would.
 var clearComposer = chromedp.Evaluate[chromedp.Void](`(function () { var t = document.querySelector("[data-testid=composer-text]");
 	t.value = ""; t.dispatchEvent(new Event("input", {bubbles: true})); })()`)
@@ -212,4 +216,122 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 		t.Errorf("sent in this order:\n%s\nwant\n%s", strings.Join(order, "\n"), strings.Join(want, "\n"))
 	}
 	screenshot(t, tab, "sent")
+}
+
+// paymentConfirmation is a notification like the vendor's example: a text header with a parameter, body
+// parameters (one filled from the contact), a footer, a phone button and a website with a dynamic suffix.
+func paymentConfirmation() *notify.Template {
+	return &notify.Template{
+		Name: "payment_confirmation", Language: "en_US", Category: "UTILITY",
+		Header: notify.Header{Format: notify.HeaderText, Text: "Order {{1}}"},
+		Body:   "Hello {{1}}.\nHave you ordered {{2}}?\nIf yes, please confirm the {{3}} payment.",
+		Footer: "Flowers Inc.",
+		Buttons: []notify.TemplateButton{
+			{Type: notify.ButtonPhoneNumber, Text: "Call back", PhoneNumber: "+18881112222"},
+			{Type: notify.ButtonURL, Text: "Track order", URL: "https://shop.example/track/{{1}}"},
+		},
+		Parameters: map[string]notify.Parameter{
+			"header.1":  {Label: "Order number", Example: "A-1"},
+			"body.1":    {Label: "Name", Field: "contact.name"},
+			"body.2":    {Label: "Product", Example: "flowers"},
+			"body.3":    {Label: "Amount", Example: "$10"},
+			"button2.1": {Label: "Tracking code", Example: "abc"},
+		},
+	}
+}
+
+func editorInput(key string) chromedp.CSS {
+	return chromedp.CSS(`[data-testid=editor-field][data-key="` + key + `"] [data-testid=editor-input]`)
+}
+
+// TestNotificationEditorInBrowser: inserting a notification opens the editor with a field per parameter,
+// prefilled from the contact where mapped, beside a live preview; an invalid value is explained where it
+// is and disables Send; Cancel discards; Send delivers exactly the template message.
+func TestNotificationEditorInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
+	a.addUser("ava", auth.RoleAgent)
+	a.saveResponse(notify.ResponseInput{Name: "Payment confirmation", Kind: notify.KindNotification, Definition: notify.Definition{Template: paymentConfirmation()}})
+	tab := newTab(t, browser(t))
+	openInteraction(t, a, tab, "ava", "447700900654", `{"name":"Masha Ivanova","text":"Did my payment arrive?"}`)
+
+	open := func(what string) {
+		do(t, tab, what,
+			openResponses,
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-item][data-name="Payment confirmation"]`)),
+			chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Payment confirmation"] [data-testid=response-insert]`)),
+			chromedp.WaitVisible(chromedp.CSS("[data-testid=editor]")),
+		)
+	}
+	open("insert the notification")
+	labels := evaluate[[]string](t, tab, `Array.from(document.querySelectorAll("[data-testid=editor-field] label")).map(function (l) { return l.textContent.trim() + "=" +
+		l.parentNode.querySelector("[data-testid=editor-input]").value; })`)
+	want := []string{"Header {{1}} · Order number=A-1", "Body {{1}} · Name=Masha Ivanova", "Body {{2}} · Product=flowers", "Body {{3}} · Amount=$10", "Button 2 URL {{1}} · Tracking code=abc"}
+	if strings.Join(labels, "|") != strings.Join(want, "|") {
+		t.Errorf("editor fields\n%s\nwant\n%s", strings.Join(labels, "\n"), strings.Join(want, "\n"))
+	}
+	if body := evaluate[string](t, tab, `document.querySelector("[data-testid=editor-preview] [data-testid=rich-body]").textContent`); body != "Hello Masha Ivanova.\nHave you ordered flowers?\nIf yes, please confirm the $10 payment." {
+		t.Errorf("preview body %q", body)
+	}
+
+	do(t, tab, "typing a product updates the preview",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-key="body.2"] [data-testid=editor-input]').value = ""`),
+		chromedp.SendKeys(editorInput("body.2"), "roses"),
+		until(`document.querySelector("[data-testid=editor-preview] [data-testid=rich-body]").textContent.indexOf("Have you ordered roses?") >= 0`),
+	)
+	screenshot(t, tab, "editor")
+	do(t, tab, "more than four spaces in the header parameter is refused in place and disables Send",
+		chromedp.SendKeys(editorInput("header.1"), "     7"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-key="header.1"] [data-testid=editor-field-error]`)),
+		until(`document.querySelector("[data-testid=editor-send]").disabled`),
+	)
+	if got := evaluate[string](t, tab, `document.querySelector('[data-key="header.1"] [data-testid=editor-field-error]').textContent`); got != "Header {{1}} · Order number: may not contain more than four spaces in a row." {
+		t.Errorf("header error %q", got)
+	}
+	screenshot(t, tab, "editor-invalid")
+	do(t, tab, "an emptied parameter is refused too",
+		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="header.1"] [data-testid=editor-input]');
+			i.value = "A-17"; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		until(`!document.querySelector("[data-testid=editor-send]").disabled`),
+		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="body.3"] [data-testid=editor-input]');
+			i.value = ""; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		until(`document.querySelector("[data-testid=editor-send]").disabled && document.querySelector('[data-key="body.3"] [data-testid=editor-field-error]').textContent === "Body {{3}} · Amount: fill this in."`),
+	)
+	do(t, tab, "Cancel discards the notification",
+		chromedp.Click(chromedp.CSS("[data-testid=editor-cancel]")),
+		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
+	)
+	if n := len(a.sent()); n != 0 {
+		t.Fatalf("%d messages sent after Cancel", n)
+	}
+
+	open("insert it again")
+	do(t, tab, "fill it and send",
+		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="header.1"] [data-testid=editor-input]');
+			i.value = "A-17"; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		until(`!document.querySelector("[data-testid=editor-send]").disabled && document.querySelector("[data-testid=editor-preview] [data-testid=rich-header]").textContent === "Order A-17"`),
+		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=notification]`)),
+		until(`document.querySelector("[data-side=agent] [data-testid=message-status]").dataset.status === "delivered" ||
+			document.querySelector("[data-side=agent] [data-testid=message-status]").dataset.status === "read"`),
+	)
+	screenshot(t, tab, "notification-sent")
+	sent := a.sent()
+	if len(sent) != 1 {
+		t.Fatalf("sent %d messages", len(sent))
+	}
+	wantJSON := `{"messaging_product":"whatsapp","recipient_type":"individual","to":"447700900654","type":"template","template":{"name":"payment_confirmation","language":{"code":"en_US"},"components":[` +
+		`{"type":"header","parameters":[{"type":"text","text":"A-17"}]},` +
+		`{"type":"body","parameters":[{"type":"text","text":"Masha Ivanova"},{"type":"text","text":"flowers"},{"type":"text","text":"$10"}]},` +
+		`{"type":"button","sub_type":"url","index":"1","parameters":[{"type":"text","text":"abc"}]}]}}`
+	if string(sent[0].Request) != wantJSON {
+		t.Errorf("template request\n%s\nwant\n%s", sent[0].Request, wantJSON)
+	}
+	transcript := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=rich-message]").innerText`)
+	for _, want := range []string{"payment_confirmation", "Order A-17", "Have you ordered flowers?", "Flowers Inc.", "Call back", "Track order"} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, transcript)
+		}
+	}
 }
