@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,113 @@ func TestNotificationEditorInBrowser(t *testing.T) {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, transcript)
 		}
+	}
+}
+
+// phoneOf opens the simulator's phone of a customer in tab.
+func phoneOf(t *testing.T, a *testApp, tab context.Context, waID string) {
+	t.Helper()
+	do(t, tab, "open the customer's phone",
+		chromedp.Navigate(a.URL+"/sim/phone/"+waID),
+		until(`document.querySelector("[data-testid=phone]").dataset.ready === "true"`),
+	)
+}
+
+// TestRichNotificationQuickReplyInBrowser: a notification with an image header and three QuickReply
+// buttons; the agent replaces the header image by uploading a file, sends it, the customer's phone shows
+// it and the customer taps a button; the agent sees the choice with the notification quoted and the
+// chosen button highlighted.
+func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
+	a.addUser("ava", auth.RoleAgent)
+	template := &notify.Template{Name: "delivery_choice", Language: "en_GB", Category: "UTILITY", Header: notify.Header{Format: notify.HeaderImage},
+		Body: "In this example we show {{1}} and a header with an image.", Buttons: []notify.TemplateButton{
+			{Type: notify.ButtonQuickReply, Text: "One"}, {Type: notify.ButtonQuickReply, Text: "Two"}, {Type: notify.ButtonQuickReply, Text: "Three"}},
+		Parameters: map[string]notify.Parameter{"body.1": {Label: "What", Field: "contact.first_name"}}}
+	id := a.saveResponse(notify.ResponseInput{Name: "Delivery choice", Kind: notify.KindNotification, Definition: notify.Definition{Template: template}})
+	if _, err := a.Responses.SetHeaderFile(context.Background(), id, "cat.png", pngBytes); err != nil {
+		t.Fatal(err)
+	}
+	upload := t.TempDir() + "/dog.jpg"
+	if err := os.WriteFile(upload, append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, 64)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := browser(t)
+	agent, phone := newTab(t, root), newTab(t, root)
+	openInteraction(t, a, agent, "ava", "447700900777", `{"name":"Cy Brown","text":"When will it come?"}`)
+	do(t, agent, "insert the notification",
+		openResponses,
+		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Delivery choice"] [data-testid=response-insert]`)),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor]")),
+	)
+	if name := evaluate[string](t, agent, `document.querySelector("[data-testid=editor-header-file-name]").textContent`); name != "cat.png" {
+		t.Errorf("header file %q, want the response's own cat.png", name)
+	}
+	do(t, agent, "replace the header image by uploading a file",
+		chromedp.SetUploadFiles(chromedp.CSS("[data-testid=editor-header-upload]"), []string{upload}),
+		until(`document.querySelector("[data-testid=editor-header-file-name]").textContent === "dog.jpg"`),
+		until(`document.querySelector("[data-testid=editor-preview] [data-testid=rich-media]").textContent.indexOf("dog.jpg") >= 0`),
+	)
+	screenshot(t, agent, "rich-editor")
+	do(t, agent, "send it",
+		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message]`)),
+	)
+
+	phoneOf(t, a, phone, "447700900777")
+	do(t, phone, "the phone shows the notification with its buttons",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-kind=template]`)),
+	)
+	bubble := evaluate[string](t, phone, `document.querySelector("[data-testid=phone-message][data-kind=template]").innerText`)
+	for _, want := range []string{"image dog.jpg", "In this example we show Cy and a header with an image.", "One", "Two", "Three"} {
+		if !strings.Contains(bubble, want) {
+			t.Errorf("phone bubble lacks %q:\n%s", want, bubble)
+		}
+	}
+	screenshot(t, phone, "phone-notification")
+	do(t, phone, "the customer taps Two",
+		chromedp.Click(chromedp.CSS(`[data-testid=phone-message][data-kind=template] [data-testid=phone-message-button][data-option="1"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=button]`)),
+	)
+
+	do(t, agent, "the agent sees the choice and the notification with Two highlighted",
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=customer][data-kind=button] [data-testid=choice]`)),
+	)
+	screenshot(t, agent, "choice")
+	if got := evaluate[string](t, agent, `document.querySelector("[data-kind=button] [data-testid=choice-text]").textContent`); got != "Two" {
+		t.Errorf("choice %q", got)
+	}
+	chosen := evaluate[[]string](t, agent, `Array.from(document.querySelectorAll("[data-kind=button] [data-testid=choice-original] [data-testid=rich-button]")).map(function (b) {
+		return b.textContent.replace(/\s+/g, " ").trim() + ":" + b.dataset.chosen + ":" + getComputedStyle(b).fontWeight; })`)
+	if strings.Join(chosen, ",") != "↩ One:false:500,↩ Two (chosen):true:700,↩ Three:false:500" {
+		t.Errorf("buttons in the quoted notification: %v", chosen)
+	}
+
+	sent := a.sent()
+	var request struct {
+		Template struct {
+			Components []struct {
+				Type       string `json:"type"`
+				SubType    string `json:"sub_type"`
+				Parameters []struct {
+					Type  string `json:"type"`
+					Image *struct {
+						ID string `json:"id"`
+					} `json:"image"`
+					Payload string `json:"payload"`
+				} `json:"parameters"`
+			} `json:"components"`
+		} `json:"template"`
+	}
+	if err := json.Unmarshal(sent[0].Request, &request); err != nil || len(request.Template.Components) != 5 {
+		t.Fatalf("template request %s: %v", sent[0].Request, err)
+	}
+	header := request.Template.Components[0]
+	if header.Type != "header" || header.Parameters[0].Image == nil || header.Parameters[0].Image.ID == "" {
+		t.Errorf("header not sent as an uploaded image: %s", sent[0].Request)
+	}
+	if q := request.Template.Components[3]; q.SubType != "quick_reply" || q.Parameters[0].Payload != "Two" {
+		t.Errorf("second quick reply %+v", q)
 	}
 }

@@ -79,6 +79,10 @@
     }
     showLocalTimes(bubble);
     thread.appendChild(bubble);
+    // Reply buttons and list rows post through htmx attributes, which htmx only sees once told.
+    if (window.htmx) {
+      window.htmx.process(bubble);
+    }
     scrollToEnd();
     if (bubble.getAttribute("data-direction") === "in") {
       markRead();
