@@ -444,3 +444,73 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 		t.Errorf("second quick reply %+v", q)
 	}
 }
+
+// TestListMessageInBrowser: a list message built from a structured response is edited (a row renamed,
+// the preview following), sent, opened on the customer's phone, and a row picked; the agent sees the
+// choice with the list quoted and the picked row highlighted.
+func TestListMessageInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
+	a.addUser("ava", auth.RoleAgent)
+	a.saveResponse(notify.ResponseInput{Name: "Shipping options", Kind: notify.KindList, CategoryID: a.generalCategory(), Definition: notify.Definition{List: &notify.List{
+		Header: "Shipping", Body: "Hi {contact.first_name}, which option do you prefer?", Footer: "Lucky Shrub", Button: "Options",
+		Sections: []notify.Section{
+			{Title: "I want it ASAP!", Rows: []notify.Row{{Title: "Express", Description: "Next day"}, {Title: "Priority", Description: "1-3 days"}}},
+			{Title: "I can wait", Rows: []notify.Row{{Title: "Ground"}}},
+		}}}})
+	root := browser(t)
+	agent, phone := newTab(t, root), newTab(t, root)
+	openInteraction(t, a, agent, "ava", "447700900888", `{"name":"Dee Fox","text":"How fast can you ship?"}`)
+	do(t, agent, "insert the list",
+		openResponses,
+		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Shipping options"] [data-testid=response-insert]`)),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor][data-kind=list]")),
+	)
+	if body := evaluate[string](t, agent, `document.querySelector("[data-testid=editor-preview] [data-testid=rich-body]").textContent`); body != "Hi Dee, which option do you prefer?" {
+		t.Errorf("preview body %q", body)
+	}
+	do(t, agent, "a row title over 24 characters is refused; a shorter one is previewed",
+		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="row2_title"] [data-testid=editor-input]');
+			i.value = "Priority mail, tracked and insured"; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		until(`document.querySelector("[data-testid=editor-send]").disabled &&
+			document.querySelector('[data-key="row2_title"] [data-testid=editor-field-error]').textContent === "Row 2 title: 34 characters; at most 24."`),
+		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="row2_title"] [data-testid=editor-input]');
+			i.value = "Priority mail"; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		until(`!document.querySelector("[data-testid=editor-send]").disabled && Array.from(document.querySelectorAll(
+			"[data-testid=editor-preview] [data-testid=rich-row] .rich-row-title")).map(function (r) { return r.textContent; }).join(",") === "Express,Priority mail,Ground"`),
+	)
+	screenshot(t, agent, "list-editor")
+	do(t, agent, "send it",
+		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=list]`)),
+	)
+
+	phoneOf(t, a, phone, "447700900888")
+	do(t, phone, "the customer opens the list and picks Priority mail",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-list-button]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=phone-message-list-button]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-row][data-option="row-2"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=phone-message-row][data-option="row-2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=interactive]`)),
+	)
+	screenshot(t, phone, "phone-list")
+	do(t, agent, "the agent sees the pick with the list quoted",
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=customer][data-kind=interactive] [data-testid=choice]`)),
+	)
+	screenshot(t, agent, "list-choice")
+	rows := evaluate[[]string](t, agent, `Array.from(document.querySelectorAll("[data-kind=interactive] [data-testid=choice-original] [data-testid=rich-row]")).map(function (r) {
+		return r.querySelector(".rich-row-title").textContent + ":" + r.dataset.chosen; })`)
+	if strings.Join(rows, ",") != "Express:false,Priority mail:true,Ground:false" {
+		t.Errorf("rows of the quoted list: %v", rows)
+	}
+	if got := evaluate[string](t, agent, `document.querySelector("[data-kind=interactive] [data-testid=choice-text]").textContent`); got != "Priority mail" {
+		t.Errorf("choice %q", got)
+	}
+	want := `{"messaging_product":"whatsapp","recipient_type":"individual","to":"447700900888","type":"interactive","interactive":{"type":"list",` +
+		`"header":{"type":"text","text":"Shipping"},"body":{"text":"Hi Dee, which option do you prefer?"},"footer":{"text":"Lucky Shrub"},` +
+		`"action":{"button":"Options","sections":[{"title":"I want it ASAP!","rows":[{"id":"row-1","title":"Express","description":"Next day"},` +
+		`{"id":"row-2","title":"Priority mail","description":"1-3 days"}]},{"title":"I can wait","rows":[{"id":"row-3","title":"Ground"}]}]}}}`
+	if sent := a.sent(); len(sent) != 1 || string(sent[0].Request) != want {
+		t.Errorf("list request\n%s\nwant\n%s", sent[0].Request, want)
+	}
+}
