@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -512,5 +513,96 @@ func TestListMessageInBrowser(t *testing.T) {
 		`{"id":"row-2","title":"Priority mail","description":"1-3 days"}]},{"title":"I can wait","rows":[{"id":"row-3","title":"Ground"}]}]}}}`
 	if sent := a.sent(); len(sent) != 1 || string(sent[0].Request) != want {
 		t.Errorf("list request\n%s\nwant\n%s", sent[0].Request, want)
+	}
+}
+
+// TestOutsideWindowInBrowser: when the customer last wrote more than 24 hours ago, the header says the
+// reply window has closed, the composer says only notifications can be sent and offers them, reply
+// buttons cannot be sent, and what the agent types goes out as the default notification around their text.
+func TestOutsideWindowInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
+	a.addUser("ava", auth.RoleAgent)
+	a.saveResponse(notify.ResponseInput{Name: "Survey", Kind: notify.KindButtons, CategoryID: a.generalCategory(),
+		Definition: notify.Definition{Buttons: &notify.ReplyButtons{Body: "Did we solve it?", Buttons: []string{"Yes", "No"}}}})
+	tab := newTab(t, browser(t))
+	old := time.Now().Add(-25 * time.Hour).Unix()
+	openInteraction(t, a, tab, "ava", "447700900999", `{"name":"Eve","text":"My router is broken","timestamp":`+strconv.FormatInt(old, 10)+`}`)
+
+	do(t, tab, "the header and the composer say only notifications can be sent",
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=composer-window-closed]")),
+		until(`document.querySelector("[data-testid=interaction-pane]").dataset.window === "closed"`),
+	)
+	if left := evaluate[string](t, tab, `document.querySelector("[data-testid=window-left]").textContent`); left != "Reply window closed: notifications only" {
+		t.Errorf("header %q", left)
+	}
+	notice := evaluate[string](t, tab, `document.querySelector("[data-testid=composer-window-closed]").innerText`)
+	if !strings.Contains(notice, "only notifications can be sent") || !strings.Contains(notice, "thank_you_patience") || !strings.Contains(notice, "Thank you for your patience! {{1}}") {
+		t.Errorf("composer notice %q", notice)
+	}
+	screenshot(t, tab, "window-closed")
+	do(t, tab, "Show notifications opens the panel on the notifications",
+		chromedp.Click(chromedp.CSS("[data-testid=composer-open-notifications]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=responses-panel]")),
+		until(`!document.querySelector(".responses-search.htmx-request") && Array.from(document.querySelectorAll("[data-testid=responses-list] [data-testid=response-item]")).map(function (li) {
+			return li.dataset.kind; }).join() === "notification"`),
+	)
+	do(t, tab, "reply buttons cannot be sent outside the window",
+		chromedp.SetValue(chromedp.CSS("[data-testid=responses-kind]"), ""),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-item][data-name="Survey"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Survey"] [data-testid=response-insert]`)),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor] [data-testid=editor-error]")),
+	)
+	if !evaluate[bool](t, tab, `document.querySelector("[data-testid=editor-send]").disabled`) {
+		t.Error("Send is enabled for reply buttons outside the window")
+	}
+	do(t, tab, "cancel them and type a message",
+		chromedp.Click(chromedp.CSS("[data-testid=editor-cancel]")),
+		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "We recommend rebooting your device to resolve the issue\n"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=notification]`)),
+		until(`["delivered", "read"].indexOf(document.querySelector("[data-side=agent] [data-testid=message-status]").dataset.status) >= 0`),
+	)
+	screenshot(t, tab, "automatic-notification")
+	label := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=rich-label]").textContent`)
+	body := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=rich-body]").textContent`)
+	if !strings.Contains(label, "Automatic notification · thank_you_patience") || body != "Thank you for your patience! We recommend rebooting your device to resolve the issue" {
+		t.Errorf("transcript shows %q / %q", label, body)
+	}
+	want := `{"messaging_product":"whatsapp","recipient_type":"individual","to":"447700900999","type":"template","template":{"name":"thank_you_patience","language":{"code":"en_US"},` +
+		`"components":[{"type":"body","parameters":[{"type":"text","text":"We recommend rebooting your device to resolve the issue"}]}]}}`
+	if sent := a.sent(); len(sent) != 1 || string(sent[0].Request) != want {
+		t.Errorf("sent %s\nwant %s", sent, want)
+	}
+
+	a.customerSays("447700900999", `{"text":"Rebooted, works now"}`)
+	do(t, tab, "a new customer message opens the window again",
+		until(`document.querySelector("[data-testid=interaction-pane]").dataset.window === "open"`),
+		until(`document.querySelector("[data-testid=window-left]").textContent === "24 h 00 min left to reply"`),
+		chromedp.WaitNotVisible(chromedp.CSS("[data-testid=composer-window-closed]")),
+	)
+}
+
+// TestReengagementFailureInBrowser: when WhatsApp refuses a message with 131047 (the window closed on its
+// side) the transcript says so plainly and the message is not sent again.
+func TestReengagementFailureInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.setOptions(map[string]string{"interaction.auto-answer": "true"})
+	a.addUser("ava", auth.RoleAgent)
+	tab := newTab(t, browser(t))
+	openInteraction(t, a, tab, "ava", "447700900111", `{"name":"Flo","text":"Hello"}`)
+	injectFailure(t, a.URL, `{"kind":"reengagement","count":1}`)
+	do(t, tab, "the refused message is explained",
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Are you still there?\n"),
+		chromedp.WaitVisible(chromedp.CSS("[data-side=agent] [data-testid=message-error]")),
+	)
+	text := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=message-error]").innerText`)
+	if !strings.Contains(text, "the 24-hour window has closed") || !strings.Contains(text, "not retried") || !strings.Contains(text, "Send a notification instead") {
+		t.Errorf("error shown as %q", text)
+	}
+	screenshot(t, tab, "reengagement")
+	time.Sleep(1500 * time.Millisecond) // a retry would have happened by now (the first backoff is 1 s)
+	if sent := a.sent(); len(sent) != 1 {
+		t.Errorf("the refused message went to WhatsApp %d times", len(sent))
 	}
 }
