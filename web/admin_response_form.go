@@ -59,7 +59,10 @@ func templateFromForm(form url.Values, previous *notify.Template) *notify.Templa
 			setting = previous.Parameters[p.Key]
 		}
 		prefix := "param." + p.Key
-		if _, sent := form[prefix+".label"]; sent {
+		_, label := form[prefix+".label"]
+		_, field := form[prefix+".field"]
+		_, example := form[prefix+".example"]
+		if label || field || example {
 			setting = notify.Parameter{Label: formText(form, prefix+".label"), Field: formText(form, prefix+".field"), Example: formText(form, prefix+".example")}
 		}
 		if setting != (notify.Parameter{}) {

@@ -548,7 +548,8 @@ func TestOutsideWindowInBrowser(t *testing.T) {
 			return li.dataset.kind; }).join() === "notification"`),
 	)
 	do(t, tab, "reply buttons cannot be sent outside the window",
-		chromedp.SetValue(chromedp.CSS("[data-testid=responses-kind]"), ""),
+		chromedp.Evaluate[chromedp.Void](`(function () { var kind = document.querySelector("[data-testid=responses-kind]");
+			kind.value = ""; kind.dispatchEvent(new Event("change", {bubbles: true})); })()`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-item][data-name="Survey"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Survey"] [data-testid=response-insert]`)),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor] [data-testid=editor-error]")),
