@@ -516,7 +516,7 @@ func Choice(c ChoiceView) templ.Component {
 
 // Editor edits a structured response before it is sent: a field for each value, a live preview of what
 // the customer will see, what is wrong and where, Cancel and Send. Typing asks the server for a new
-// preview; Send is disabled while anything is wrong.
+// preview (abandoned when Send goes first); Send is disabled while anything is wrong.
 func Editor(v EditorView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -730,7 +730,7 @@ func Editor(v EditorView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "\" hx-swap=\"innerHTML\" hx-include=\"closest form\" hx-disabled-elt=\"unset\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "\" hx-swap=\"innerHTML\" hx-include=\"closest form\" hx-disabled-elt=\"unset\" hx-sync=\"closest form:abort\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
