@@ -607,3 +607,66 @@ func TestReengagementFailureInBrowser(t *testing.T) {
 		t.Errorf("the refused message went to WhatsApp %d times", len(sent))
 	}
 }
+
+// TestResponseAdminInBrowser: an admin adds a category and a notification through the pages; saving
+// registers the template with WhatsApp (the simulator approves it) and lists its parameters for mapping;
+// a text response gets an attachment.
+func TestResponseAdminInBrowser(t *testing.T) {
+	a := startTestApp(t)
+	a.addUser("ada", auth.RoleAdmin)
+	tab := newTab(t, browser(t))
+	login(t, tab, a.URL, "ada")
+	do(t, tab, "add a category",
+		chromedp.Navigate(a.URL+"/admin/responses"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=category-new-name]"), "Billing"),
+		chromedp.Click(chromedp.CSS("[data-testid=category-new-submit]")),
+	)
+	do(t, tab, "the category is listed",
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-new]")),
+		until(`Array.from(document.querySelectorAll("[data-testid=category-row]")).some(function (li) { return li.textContent.indexOf("Billing") >= 0; })`),
+	)
+	do(t, tab, "start a notification",
+		chromedp.SendKeys(chromedp.CSS("[data-testid=response-new-name]"), "Invoice ready"),
+		chromedp.SetValue(chromedp.CSS("[data-testid=response-new-kind]"), "notification"),
+		chromedp.Click(chromedp.CSS("[data-testid=response-new] button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=template-name]")),
+	)
+	do(t, tab, "fill in the template and save",
+		chromedp.SendKeys(chromedp.CSS("[data-testid=template-name]"), "invoice_ready"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=template-language]"), "en_GB"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=template-body]"), "Hello {{1}}, invoice {{2}} is ready."),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=template-footer]"), "Billing team"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=response-shortcut]"), "invoice"),
+		chromedp.Click(chromedp.CSS("[data-testid=response-save]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-saved]")),
+	)
+	if status := evaluate[string](t, tab, `document.querySelector("[data-testid=template-status]").innerText`); !strings.Contains(status, "APPROVED") {
+		t.Errorf("template status %q", status)
+	}
+	if n := evaluate[int](t, tab, `document.querySelectorAll("[data-testid=template-parameter]").length`); n != 2 {
+		t.Errorf("%d parameters to map, want 2", n)
+	}
+	screenshot(t, tab, "notification-admin")
+
+	do(t, tab, "a text response with an attachment",
+		chromedp.Navigate(a.URL+"/admin/responses/new?kind=text&name=Invoice+copy"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=response-body]"), "Here is a copy of your invoice, {contact.first_name}."),
+		chromedp.Click(chromedp.CSS("[data-testid=response-save]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-attachments]")),
+	)
+	file := t.TempDir() + "/invoice.pdf"
+	if err := os.WriteFile(file, pdfBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, tab, "attach a PDF",
+		chromedp.SetUploadFiles(chromedp.CSS("[data-testid=attachment-file]"), []string{file}),
+		chromedp.Click(chromedp.CSS("[data-testid=attachment-upload]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-attachment]")),
+	)
+	screenshot(t, tab, "text-admin")
+	do(t, tab, "both are listed", chromedp.Navigate(a.URL+"/admin/responses"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-row][data-name="Invoice copy"]`)))
+	sent := evaluate[string](t, tab, `document.querySelector('[data-testid=response-row][data-name="Invoice ready"]').innerText`)
+	if !strings.Contains(sent, "APPROVED") || !strings.Contains(sent, "/invoice") {
+		t.Errorf("library row %q", sent)
+	}
+}
