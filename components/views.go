@@ -81,6 +81,8 @@ type InteractionView struct {
 	Composer     ComposerView
 	Done         DoneView
 	CaseInfo     []Field
+	Window       WindowView
+	Responses    ResponsesPanelView
 }
 
 // TranscriptView is the message area of one interaction: earlier sessions with the contact, then this one.
@@ -165,6 +167,8 @@ type MessageView struct {
 	Channel    string          // the business number, when messages of several numbers are shown
 	Highlight  string          // the search term when jumped to from search
 	Attachment *AttachmentView // the file the message carries, if any
+	Rich       *RichView       // a notification or interactive message
+	Choice     *ChoiceView     // the customer's answer to one
 }
 
 // DOMID is the element id of a message; status updates replace it.
@@ -178,6 +182,9 @@ type ComposerView struct {
 	MaxBytes      int
 	Emojis        []string
 	Attachment    AttachmentPickerView
+	AutoTemplate  string             // the notification that carries text after the response window, "" when off
+	AutoBody      string             // its body, with {{1}} where the text goes
+	Attachments   []ResponseFileView // response files to send after the text
 }
 
 // DoneView is the closing form of one interaction.
@@ -297,6 +304,7 @@ var AdminTabs = []Option{
 	{Value: "/admin/dispositions", Label: "Disposition codes"},
 	{Value: "/admin/numbers", Label: "Business numbers"},
 	{Value: "/admin/attributes", Label: "Business attributes"},
+	{Value: "/admin/responses", Label: "Responses"},
 	{Value: "/admin/quarantine", Label: "Quarantine"},
 }
 
@@ -347,6 +355,14 @@ type UserRow struct {
 	Ready       bool
 	Error       string
 	Self        bool
+	Permissions []PermissionCheck
+}
+
+// PermissionCheck is one grantable permission and whether the user has it.
+type PermissionCheck struct {
+	Name    string
+	Label   string
+	Granted bool
 }
 
 // UserForm is the new-user form.

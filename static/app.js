@@ -224,7 +224,8 @@
       error.removeAttribute("data-client");
     }
     // A file waiting to be sent (static/attachments.js) makes Send useful without text.
-    send.disabled = over || (textarea.value.trim() === "" && !form.hasAttribute("data-has-attachment"));
+    var responseFiles = form.querySelector("[data-testid=composer-attachment]") !== null;
+    send.disabled = over || (textarea.value.trim() === "" && !form.hasAttribute("data-has-attachment") && !responseFiles);
   }
 
   document.addEventListener("input", function (event) {

@@ -5,5 +5,5 @@ import "embed"
 
 // Files are served under /static/.
 //
-//go:embed app.css app.js attachments.js favicon.svg favicon-alert.svg vendor/htmx.min.js vendor/sse.min.js
+//go:embed app.css app.js attachments.js responses.js favicon.svg favicon-alert.svg vendor/htmx.min.js vendor/sse.min.js
 var Files embed.FS

@@ -77,3 +77,22 @@ func (s *Store) EnqueueOutboundAttachment(ctx context.Context, m Message, a Atta
 	})
 	return id, err
 }
+
+// SetUserPermissions replaces a user's permissions, atomically.
+func (s *Store) SetUserPermissions(ctx context.Context, userID int64, permissions []string) error {
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.SetUserPermissions(ctx, userID, permissions) })
+}
+
+// SaveResponseFile stores a file and appends it to a response's attachments, atomically.
+func (s *Store) SaveResponseFile(ctx context.Context, responseID int64, filename, mime string, content []byte, now int64) (f OutboundFile, err error) {
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ResponseByID(ctx, responseID); err != nil {
+			return err
+		}
+		if f, err = tx.SaveOutboundFile(ctx, filename, mime, content, 0, now); err != nil {
+			return err
+		}
+		return tx.AttachToResponse(ctx, responseID, f.ID)
+	})
+	return f, err
+}

@@ -242,3 +242,25 @@ func (c conn) takePendingStatuses(ctx context.Context, wamid string) ([]StatusUp
 	}
 	return updates, nil
 }
+
+// CustomerWindowStart returns when the customer last wrote to a business number (Unix ms), 0 if never:
+// the start of WhatsApp's customer service window, which belongs to the customer and number rather than
+// to one interaction. A message's own time counts, except one dated in the future by the phone's clock.
+func (c conn) CustomerWindowStart(ctx context.Context, contactID int64, phoneNumberID string) (int64, error) {
+	const q = `SELECT COALESCE(MAX(MIN(originated_at, received_at)), 0) FROM messages
+		WHERE contact_id = ? AND phone_number_id = ? AND direction = 'in' AND kind <> 'system'`
+	var at int64
+	if err := c.q.QueryRowContext(ctx, q, contactID, phoneNumberID).Scan(&at); err != nil {
+		return 0, fmt.Errorf("store: window of contact %d: %w", contactID, classify(err))
+	}
+	return at, nil
+}
+
+// SetMessageMediaID records the media id WhatsApp gave an outbound message's uploaded file, so a retry
+// does not upload it again.
+func (c conn) SetMessageMediaID(ctx context.Context, messageID int64, mediaID string) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE messages SET media_id = ? WHERE id = ?`, mediaID, messageID); err != nil {
+		return fmt.Errorf("store: media id of message %d: %w", messageID, classify(err))
+	}
+	return nil
+}

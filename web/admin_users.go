@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,7 +41,15 @@ func (s *Server) usersView(c echo.Context) (components.UsersView, error) {
 	}
 	view := components.UsersView{Nav: s.nav(c, "admin"), New: components.UserForm{Role: auth.RoleAgent}}
 	for _, u := range users {
-		view.Users = append(view.Users, components.UserRow{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Active: u.Active, Ready: u.Ready, Self: u.ID == currentUser(c).ID})
+		row := components.UserRow{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Active: u.Active, Ready: u.Ready, Self: u.ID == currentUser(c).ID}
+		granted, err := s.Store.UserPermissions(c.Request().Context(), u.ID)
+		if err != nil {
+			return components.UsersView{}, err
+		}
+		for _, p := range auth.Permissions {
+			row.Permissions = append(row.Permissions, components.PermissionCheck{Name: p.Name, Label: p.Label, Granted: slices.Contains(granted, p.Name)})
+		}
+		view.Users = append(view.Users, row)
 	}
 	return view, nil
 }
@@ -131,7 +140,19 @@ func (s *Server) userUpdate(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, components.UsersPage(view))
 	}
-	if err := s.Store.UpdateUser(ctx, id, name, role, active); err != nil {
+	var permissions []string
+	for _, p := range c.Request().Form["permission"] {
+		if auth.ValidPermission(p) {
+			permissions = append(permissions, p)
+		}
+	}
+	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateUser(ctx, id, name, role, active); err != nil {
+			return err
+		}
+		return tx.SetUserPermissions(ctx, id, permissions)
+	})
+	if err != nil {
 		return err
 	}
 	if target.Active && !active {

@@ -116,13 +116,17 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts := []templ.Component{components.Composer(s.composerView(c.Request().Context(), id))}
+	composer, err := s.composerView(ctx, id)
+	if err != nil {
+		return err
+	}
+	parts := []templ.Component{components.Composer(composer)}
 	for _, m := range messages {
 		view, _, err := s.singleMessageView(ctx, vc, m.ID)
 		if err != nil {
 			return err
 		}
-		parts = append(parts, oob("beforeend", hashID("messages", id), components.Message(view)))
+		parts = append(parts, oobIfPresent("beforeend", hashID("messages", id), components.Message(view)))
 	}
 	return render(c, http.StatusOK, templ.Join(parts...))
 }
@@ -133,7 +137,10 @@ var errUploadInterrupted = echo.NewHTTPError(http.StatusBadRequest, "The upload 
 
 // uploadRefused re-renders the composer with the reason and the typed text.
 func (s *Server) uploadRefused(c echo.Context, interactionID int64, text string, refusal *media.Refusal) error {
-	composer := s.composerView(c.Request().Context(), interactionID)
+	composer, err := s.composerView(c.Request().Context(), interactionID)
+	if err != nil {
+		return err
+	}
 	composer.Text, composer.Error = text, refusal.Reason
 	return render(c, http.StatusUnprocessableEntity, components.Composer(composer))
 }

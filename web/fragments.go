@@ -94,7 +94,7 @@ func (s *Server) workspaceFragments(ctx context.Context, vc viewContext, viewer 
 		if err != nil {
 			return nil, err
 		}
-		view, _, err := s.singleMessageView(ctx, vc, e.MessageID)
+		view, m, err := s.singleMessageView(ctx, vc, e.MessageID)
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +105,20 @@ func (s *Server) workspaceFragments(ctx context.Context, vc viewContext, viewer 
 		if err != nil {
 			return nil, err
 		}
-		return templ.Join(
+		parts := []templ.Component{
 			oobIfPresent("beforeend", hashID("messages", e.InteractionID), components.Message(view)),
 			oobIfPresent("innerHTML", hashID("pending", e.InteractionID), components.PendingIndicator(held.PendingSince)),
 			bar,
-		), nil
+		}
+		if m.Direction == store.DirectionIn {
+			// A customer message reopens the 24-hour window.
+			window, err := s.windowFragment(ctx, vc, e.InteractionID)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, window)
+		}
+		return templ.Join(parts...), nil
 	}
 	return nil, nil
 }

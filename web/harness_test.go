@@ -26,6 +26,7 @@ import (
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
 	"switchboard/internal/media"
+	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/internal/outbox"
 	"switchboard/internal/routing"
@@ -89,10 +90,11 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatalf("media.OpenFiles: %v", err)
 	}
+	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: worker, Log: log, Now: now}
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Log: log, Now: now}
 	closing := make(chan struct{})
 	handler := web.New(web.Deps{
-		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Media: files, Log: log, Now: now,
+		Store: st, Options: opts, Bus: hub, Interactions: service, Notify: responses, Intake: intake, Router: router, Media: files, Log: log, Now: now,
 		AppSecret: []byte(testAppSecret), VerifyToken: testVerifyToken, CookieKey: []byte("0123456789abcdef0123456789abcdef"),
 		SecureCookies: false, Simulator: nil, ShuttingDown: closing,
 	})

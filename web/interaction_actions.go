@@ -75,12 +75,18 @@ func (s *Server) messageSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if handled, err := s.composerSendSpecial(c, id); handled {
+		return err
+	}
 	text := c.FormValue("text")
 	message, err := s.Interactions.Send(c.Request().Context(), currentUser(c).ID, id, text)
 	var inputError *interaction.InputError
 	switch {
 	case errors.As(err, &inputError):
-		composer := s.composerView(c.Request().Context(), id)
+		composer, err := s.composerView(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
 		composer.Text, composer.Error = text, inputError.Message
 		return render(c, http.StatusUnprocessableEntity, components.Composer(composer))
 	case errors.Is(err, interaction.ErrStale):
@@ -100,8 +106,12 @@ func (s *Server) messageSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	composer, err := s.composerView(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templ.Join(
-		components.Composer(s.composerView(c.Request().Context(), id)),
+		components.Composer(composer),
 		oobIfPresent("beforeend", hashID("messages", id), components.Message(view)),
 		oobIfPresent("innerHTML", hashID("pending", id), components.PendingIndicator(0)),
 		bar,

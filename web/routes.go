@@ -45,6 +45,14 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.GET("/theme.css", s.themeStylesheet)
 	signedIn.POST("/account/theme", s.themeUpdate)
 
+	// Standard responses, notifications and interactive messages in an interaction (the Responses panel and
+	// the notification editor). File uploads need a larger body than the signed-in group allows.
+	signedIn.GET("/interactions/:id/responses", s.responseList)
+	signedIn.GET("/interactions/:id/responses/:response/editor", s.responseEditorShow)
+	signedIn.POST("/interactions/:id/responses/:response/preview", s.responsePreview)
+	signedIn.POST("/interactions/:id/responses/:response/send", s.responseSend)
+	e.POST("/interactions/:id/responses/:response/header", s.responseHeaderUpload, s.requireSession, bodyLimit(responseFileBodyLimit))
+
 	// Own account.
 	signedIn.GET("/account", s.accountShow)
 	signedIn.POST("/account/password", s.accountPasswordUpdate)
@@ -74,6 +82,18 @@ func (s *Server) routes(e *echo.Echo) {
 	admin.GET("/attributes", s.attributesShow)
 	admin.POST("/attributes", s.attributeSave)
 	admin.POST("/attributes/:id/delete", s.attributeDelete)
+	admin.GET("/responses", s.responsesAdminShow)
+	admin.POST("/responses", s.responseSave)
+	admin.GET("/responses/new", s.responseNewShow)
+	admin.POST("/responses/categories", s.responseCategoryCreate)
+	admin.POST("/responses/categories/:id/delete", s.responseCategoryDelete)
+	admin.GET("/responses/:id", s.responseEditShow)
+	admin.POST("/responses/:id", s.responseSave)
+	admin.POST("/responses/:id/delete", s.responseDelete)
+	admin.POST("/responses/:id/register", s.responseRegister)
+	admin.POST("/responses/:id/attachments/:file/delete", s.responseAttachmentDelete)
+	e.POST("/admin/responses/:id/attachments", s.responseAttachmentCreate, s.requireSession, s.requireAdmin, bodyLimit(responseFileBodyLimit))
+	e.POST("/admin/responses/:id/header", s.responseHeaderFileSave, s.requireSession, s.requireAdmin, bodyLimit(responseFileBodyLimit))
 
 	// The built-in WhatsApp simulator (Cloud API stand-in and customer phone), only when no real API is set.
 	if s.Simulator != nil {

@@ -14,6 +14,7 @@ import (
 	"switchboard/internal/interaction"
 	"switchboard/internal/maps"
 	"switchboard/internal/media"
+	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/store"
 )
@@ -32,6 +33,7 @@ type Deps struct {
 	Options      *options.Set
 	Bus          events.Bus
 	Interactions *interaction.Service
+	Notify       *notify.Service // the response library, notifications and the 24-hour rule
 	Intake       *inbound.Intake
 	Router       Kicker
 	Media        *media.Files // where attachments are stored

@@ -251,10 +251,13 @@ func (s *Server) messageViews(ctx context.Context, vc viewContext, messages []st
 		if shown, _ := vc.shownTime(m); shown > latest {
 			latest = shown
 		}
+		if err := s.enrichMessage(ctx, &v, m); err != nil {
+			return nil, err
+		}
 		if emoji := current[m.WAMID]; emoji != "" && m.WAMID != "" {
 			v.Reactions = []string{emoji}
 		}
-		if m.ReplyToWAMID != "" {
+		if m.ReplyToWAMID != "" && v.Choice == nil { // a choice shows the message it answers itself
 			v.Quote = vc.quoteView(byWAMID, m.ReplyToWAMID)
 		}
 		views = append(views, v)

@@ -155,6 +155,22 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	if err != nil {
 		return components.InteractionView{}, err
 	}
+	composer, err := s.composerView(ctx, i.ID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	window, err := s.windowView(ctx, vc, i)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	agent, err := s.Store.UserByID(ctx, i.AgentID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
+	responses, err := s.responsesPanelView(ctx, vc, agent, i.ID)
+	if err != nil {
+		return components.InteractionView{}, err
+	}
 	view := components.InteractionView{
 		ID:           i.ID,
 		ContactID:    contact.ID,
@@ -163,10 +179,12 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 		Channel:      vc.channel(i.PhoneNumberID),
 		StartedAt:    vc.dateTime(i.CreatedAt),
 		Transcript:   transcript,
-		Composer:     s.composerView(ctx, i.ID),
+		Composer:     composer,
 		Done:         done,
 		CaseInfo:     s.caseInfo(ctx, vc, i),
 		PendingSince: i.PendingSince,
+		Window:       window,
+		Responses:    responses,
 	}
 	if contact.ProfileName != view.ContactName {
 		view.ProfileName = contact.ProfileName
@@ -174,9 +192,10 @@ func (s *Server) interactionView(ctx context.Context, vc viewContext, i store.In
 	return view, nil
 }
 
-func (s *Server) composerView(ctx context.Context, interactionID int64) components.ComposerView {
-	return components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize), Emojis: s.emojis(ctx),
+func (s *Server) composerView(ctx context.Context, interactionID int64) (components.ComposerView, error) {
+	composer := components.ComposerView{InteractionID: interactionID, MaxBytes: s.Options.Int(options.MaxTextMessageSize), Emojis: s.emojis(ctx),
 		Attachment: s.attachmentPickerView(interactionID)}
+	return composer, s.automaticNotice(ctx, &composer)
 }
 
 // defaultEmojis are offered when no business attribute is configured (or it holds none).

@@ -26,10 +26,13 @@ type config struct {
 	AccessToken   string
 	AppSecret     string
 	VerifyToken   string
-	Numbers       []businessNumber
-	Demo          bool
-	SecureCookies bool
-	LogLevel      slog.Level
+	// BusinessAccountID is the WhatsApp Business Account notifications are registered with as templates;
+	// empty keeps them in Switchboard only.
+	BusinessAccountID string
+	Numbers           []businessNumber
+	Demo              bool
+	SecureCookies     bool
+	LogLevel          slog.Level
 }
 
 type businessNumber struct {
@@ -57,6 +60,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	apiBase := fs.String("wa-api-base", env("SWITCHBOARD_WA_API_BASE", ""), "WhatsApp Cloud API base URL, e.g. https://graph.facebook.com; empty runs the built-in simulator (SWITCHBOARD_WA_API_BASE)")
 	apiVersion := fs.String("wa-api-version", env("SWITCHBOARD_WA_API_VERSION", "v21.0"), "Graph API version (SWITCHBOARD_WA_API_VERSION)")
 	numbers := fs.String("wa-numbers", env("SWITCHBOARD_WA_NUMBERS", ""), "business numbers as phone_number_id=display_number, comma-separated (SWITCHBOARD_WA_NUMBERS)")
+	businessAccount := fs.String("wa-business-account-id", env("SWITCHBOARD_WA_BUSINESS_ACCOUNT_ID", ""), "WhatsApp Business Account id that notifications are registered with as message templates (SWITCHBOARD_WA_BUSINESS_ACCOUNT_ID)")
 	demo := fs.Bool("demo", env("SWITCHBOARD_DEMO", "") == "true", "seed demo agents, contacts and past conversations on an empty database (SWITCHBOARD_DEMO=true)")
 	secure := fs.Bool("secure-cookies", env("SWITCHBOARD_SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (SWITCHBOARD_SECURE_COOKIES=true)")
 	logLevel := fs.String("log-level", env("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (SWITCHBOARD_LOG_LEVEL)")
@@ -67,16 +71,17 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := config{
-		Addr:          *addr,
-		DataDir:       *dataDir,
-		AdminPassword: getenv("SWITCHBOARD_ADMIN_PASSWORD"),
-		APIBase:       strings.TrimRight(*apiBase, "/"),
-		APIVersion:    *apiVersion,
-		AccessToken:   getenv("SWITCHBOARD_WA_ACCESS_TOKEN"),
-		AppSecret:     getenv("SWITCHBOARD_WA_APP_SECRET"),
-		VerifyToken:   getenv("SWITCHBOARD_WA_VERIFY_TOKEN"),
-		Demo:          *demo,
-		SecureCookies: *secure,
+		Addr:              *addr,
+		DataDir:           *dataDir,
+		AdminPassword:     getenv("SWITCHBOARD_ADMIN_PASSWORD"),
+		APIBase:           strings.TrimRight(*apiBase, "/"),
+		APIVersion:        *apiVersion,
+		AccessToken:       getenv("SWITCHBOARD_WA_ACCESS_TOKEN"),
+		AppSecret:         getenv("SWITCHBOARD_WA_APP_SECRET"),
+		VerifyToken:       getenv("SWITCHBOARD_WA_VERIFY_TOKEN"),
+		BusinessAccountID: strings.TrimSpace(*businessAccount),
+		Demo:              *demo,
+		SecureCookies:     *secure,
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return config{}, fmt.Errorf("SWITCHBOARD_LOG_LEVEL: %q is not debug, info, warn or error", *logLevel)
@@ -132,6 +137,9 @@ func (c config) Validate() error {
 	_ = host
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("SWITCHBOARD_DATA_DIR: must not be empty")
+	}
+	if c.BusinessAccountID != "" && !phoneNumberIDPattern.MatchString(c.BusinessAccountID) {
+		return fmt.Errorf("SWITCHBOARD_WA_BUSINESS_ACCOUNT_ID: %q is not the numeric id Meta shows for the account", c.BusinessAccountID)
 	}
 	if !apiVersionPattern.MatchString(c.APIVersion) {
 		return fmt.Errorf("SWITCHBOARD_WA_API_VERSION: %q is not like v21.0", c.APIVersion)

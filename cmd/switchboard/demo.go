@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"switchboard/internal/auth"
+	"switchboard/internal/notify"
 	"switchboard/store"
 )
 
@@ -145,10 +146,46 @@ func seedDemo(ctx context.Context, st *store.Store, phoneNumberID string, now ti
 				}
 			}
 		}
-		return nil
+		return seedDemoResponses(ctx, tx, now)
 	})
 	if err != nil {
 		return "", fmt.Errorf("demo data: %w", err)
 	}
 	return demoPassword, nil
+}
+
+// seedDemoResponses fills the Standard Response Library with one response of each kind.
+func seedDemoResponses(ctx context.Context, tx *store.Tx, now time.Time) error {
+	category, err := tx.CreateResponseCategory(ctx, "Everyday")
+	if err != nil {
+		return err
+	}
+	slot := &notify.Template{Name: "delivery_slot", Language: "en_US", Category: "UTILITY",
+		Header: notify.Header{Format: notify.HeaderText, Text: "Delivery {{1}}"},
+		Body:   "Hi {{1}}, your delivery can come on {{2}}. Does that suit you?", Footer: "Reply with a button",
+		Buttons: []notify.TemplateButton{{Type: notify.ButtonQuickReply, Text: "Yes"}, {Type: notify.ButtonQuickReply, Text: "Another day"}},
+		Parameters: map[string]notify.Parameter{
+			"header.1": {Label: "Order number", Example: "A-1001"},
+			"body.1":   {Label: "Name", Field: "contact.first_name", Example: "Maria"},
+			"body.2":   {Label: "Date", Example: "Monday"},
+		}}
+	responses := []store.Response{
+		{Name: "Greeting", Kind: notify.KindText, Shortcut: "hello", Body: "Hello {contact.first_name}, this is {agent.first_name}. How can I help you today?"},
+		{Name: "Closing", Kind: notify.KindText, Shortcut: "bye", Body: "Thank you for contacting us, {contact.first_name}. Have a nice day!"},
+		{Name: "Delivery slot", Kind: notify.KindNotification, Definition: notify.Definition{Template: slot}.Encode(), TemplateName: slot.Name, TemplateLanguage: slot.Language},
+		{Name: "Did we solve it?", Kind: notify.KindButtons, Shortcut: "solved", Definition: notify.Definition{Buttons: &notify.ReplyButtons{
+			Body: "Did this solve your problem, {contact.first_name}?", Buttons: []string{"Yes, thanks", "Not yet"}}}.Encode()},
+		{Name: "Shipping options", Kind: notify.KindList, Definition: notify.Definition{List: &notify.List{Header: "Shipping", Body: "Which shipping option do you prefer?",
+			Button: "Options", Sections: []notify.Section{
+				{Title: "Fast", Rows: []notify.Row{{Title: "Express", Description: "Next working day"}, {Title: "Priority", Description: "1 to 3 days"}}},
+				{Title: "Standard", Rows: []notify.Row{{Title: "Ground", Description: "3 to 5 days"}}},
+			}}}.Encode()},
+	}
+	for _, r := range responses {
+		r.CategoryID, r.Active = category, true
+		if _, err := tx.CreateResponse(ctx, r, now.UnixMilli()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

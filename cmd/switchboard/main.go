@@ -24,6 +24,7 @@ import (
 	"switchboard/internal/inbound"
 	"switchboard/internal/interaction"
 	"switchboard/internal/media"
+	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/internal/outbox"
 	"switchboard/internal/routing"
@@ -70,6 +71,7 @@ type app struct {
 	Store      *store.Store
 	Options    *options.Set
 	Media      *media.Files
+	Responses  *notify.Service
 	server     *http.Server
 	simulator  *simulator.Simulator
 	worker     *outbox.Worker
@@ -147,6 +149,9 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		}, log)
 		mounted = a.simulator
 		apiBase = baseURL + "/sim"
+		if cfg.BusinessAccountID == "" {
+			cfg.BusinessAccountID = simulator.BusinessAccountID
+		}
 	}
 
 	now := time.Now
@@ -162,9 +167,12 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		return nil, err
 	}
 	service := &interaction.Service{Store: st, Bus: hub, Options: opts, Router: router, Outbox: a.worker, Now: now}
+	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: a.worker, Registry: client, BusinessAccountID: cfg.BusinessAccountID,
+		Log: log.With("component", "notify"), Now: now}
+	a.Responses = responses
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Media: a.fetcher, Log: log.With("component", "inbound"), Now: now}
 	handler := web.New(web.Deps{
-		Store: st, Options: opts, Bus: hub, Interactions: service, Intake: intake, Router: router, Media: files, Log: log, Now: now,
+		Store: st, Options: opts, Bus: hub, Interactions: service, Notify: responses, Intake: intake, Router: router, Media: files, Log: log, Now: now,
 		AppSecret: []byte(cfg.AppSecret), VerifyToken: cfg.VerifyToken, CookieKey: cookieKey, SecureCookies: cfg.SecureCookies,
 		Simulator: mounted, ShuttingDown: a.closing,
 	})
@@ -180,10 +188,18 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopWork = stopWork
-	a.background.Add(3)
+	a.background.Add(4)
 	go func() { defer a.background.Done(); router.Run(workCtx) }()
 	go func() { defer a.background.Done(); a.worker.Run(workCtx) }()
 	go func() { defer a.background.Done(); a.fetcher.Run(workCtx) }()
+	go func() {
+		defer a.background.Done()
+		// WhatsApp (or the simulator, which forgets them when it stops) learns of notifications created
+		// here; once the server is up, since the simulator answers on it.
+		if err := responses.SyncTemplates(workCtx); err != nil && workCtx.Err() == nil {
+			log.Warn("notification templates not synchronised with WhatsApp", "err", err)
+		}
+	}()
 	ok = true
 
 	fmt.Fprintf(stdout, "\nSwitchboard is running at %s\n", baseURL)

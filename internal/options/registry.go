@@ -65,6 +65,17 @@ var (
 		Description: "Queue used for skill or group conference requests; conferences to a skill or group are unavailable while empty.",
 	})
 
+	ResponseWindow = define(Definition{
+		Name: "whatsappsession.response-window", Kind: KindInt, Default: "86400", Min: 60, Max: 86400,
+		Group: "Notifications", Effect: "next message sent",
+		Description: "Seconds after the customer's last message during which agents may send regular and interactive messages. Afterwards the agent is warned that only notifications can be sent. WhatsApp itself delivers them for 24 hours (86400), the most allowed.",
+	})
+	DefaultNotification = define(Definition{
+		Name: "whatsappsession.default-notification", Kind: KindString, Default: "thank_you_patience", Max: 512,
+		Group: "Notifications", Effect: "next message sent",
+		Description: "Template name of the notification that carries what an agent types after the response window has ended: its body parameter {{1}} receives the agent's text (e.g. \"Thank you for your patience! {{1}}\"). Empty turns automatic notifications off; agents then pick a notification from Responses.",
+	})
+
 	AutoAnswer = define(Definition{
 		Name: "interaction.auto-answer", Kind: KindBool, Default: "false",
 		Group: "Routing", Effect: "next offer",

@@ -3,6 +3,7 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"switchboard/internal/events"
+	"switchboard/internal/notify"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
 )
@@ -145,7 +147,11 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 		return
 	}
 	sendCtx, cancel := context.WithTimeout(record, w.SendTimeout)
-	wamid, err := w.Client.Send(sendCtx, item.Message.PhoneNumberID, Outbound(item))
+	message, err := w.prepare(sendCtx, record, item)
+	wamid := ""
+	if err == nil {
+		wamid, err = w.Client.Send(sendCtx, item.Message.PhoneNumberID, message)
+	}
 	cancel()
 	if err == nil {
 		message, err := w.Store.OutboxAccepted(record, id, wamid, w.Now().UnixMilli())
@@ -179,8 +185,12 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 	}
 }
 
-// needsUpload reports whether m carries a file WhatsApp does not have yet.
+// needsUpload reports whether m carries an attached file WhatsApp does not have yet. Files of notifications
+// and standard responses are uploaded by prepare instead.
 func needsUpload(m store.Message) bool {
+	if _, structured := notify.DecodeContent(m.Payload); structured {
+		return false
+	}
 	return isFileKind(m.Kind) && m.MediaID == ""
 }
 
@@ -280,12 +290,28 @@ func Backoff(attempt int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// Outbound builds the Cloud API message for a stored outbound message: text, or a file by its uploaded
-// media id with the caption where WhatsApp shows one and the file name on documents.
-func Outbound(item store.OutboxItem) whatsapp.OutboundMessage {
+// Outbound builds the Cloud API message for a stored outbound message: a notification, interactive message
+// or response file from the content kept in its payload; an attached file by its uploaded media id, with the
+// caption where WhatsApp shows one and the file name on documents; otherwise text.
+func Outbound(item store.OutboxItem) (whatsapp.OutboundMessage, error) {
 	m := item.Message
+	if content, ok := notify.DecodeContent(m.Payload); ok {
+		message := content.Message
+		message.To = item.RecipientWAID
+		if content.FileID != 0 {
+			slot := message.MediaSlot()
+			if slot == nil {
+				return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: a file but no place for it", m.ID, whatsapp.ErrInvalidMessage)
+			}
+			if m.MediaID == "" {
+				return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: its file is not uploaded yet", m.ID)
+			}
+			slot.ID = m.MediaID
+		}
+		return message, nil
+	}
 	if !isFileKind(m.Kind) {
-		return whatsapp.NewText(item.RecipientWAID, m.Body)
+		return whatsapp.NewText(item.RecipientWAID, m.Body), nil
 	}
 	media := whatsapp.OutboundMedia{ID: m.MediaID}
 	if m.Kind != whatsapp.MessageTypeAudio {
@@ -294,10 +320,36 @@ func Outbound(item store.OutboxItem) whatsapp.OutboundMessage {
 	if m.Kind == whatsapp.MessageTypeDocument {
 		media.Filename = m.MediaFilename
 	}
-	message, err := whatsapp.NewMedia(item.RecipientWAID, m.Kind, media)
-	if err != nil {
-		// Returned without content, so the client refuses it as invalid and the agent sees why.
-		return whatsapp.OutboundMessage{MessagingProduct: whatsapp.MessagingProduct, To: item.RecipientWAID, Type: m.Kind}
+	return whatsapp.NewMedia(item.RecipientWAID, m.Kind, media)
+}
+
+// prepare uploads the file of a notification, interactive message or standard response when it has one not
+// yet uploaded (recording the media id so a retry does not upload it again) and builds the message. Upload
+// failures are classified like send failures; an upload never reaches the customer, so repeating one is
+// harmless.
+func (w *Worker) prepare(ctx, record context.Context, item store.OutboxItem) (whatsapp.OutboundMessage, error) {
+	content, ok := notify.DecodeContent(item.Message.Payload)
+	if ok && content.FileID != 0 && item.Message.MediaID == "" {
+		if w.Uploader == nil {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: this connection cannot upload files", item.Message.ID, whatsapp.ErrInvalidMessage)
+		}
+		file, err := w.Store.OutboundFileContent(record, content.FileID)
+		if errors.Is(err, store.ErrNotFound) {
+			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: its file was deleted", item.Message.ID, whatsapp.ErrInvalidMessage)
+		}
+		if err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		mediaID, err := w.Uploader.UploadMedia(ctx, item.Message.PhoneNumberID, whatsapp.MediaUpload{
+			MIMEType: file.MIME, FileName: file.Filename, Content: bytes.NewReader(file.Content), Size: int64(len(file.Content)),
+		})
+		if err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		if err := w.Store.SetMessageMediaID(record, item.Message.ID, mediaID); err != nil {
+			return whatsapp.OutboundMessage{}, err
+		}
+		item.Message.MediaID = mediaID
 	}
-	return message
+	return Outbound(item)
 }

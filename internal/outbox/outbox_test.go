@@ -138,6 +138,9 @@ func newHarness(t *testing.T, client outbox.Sender) *harness {
 	t.Cleanup(func() { st.Close() })
 	h := &harness{t: t, ctx: ctx, store: st, hub: events.NewHub(), clock: &clock{now: time.Date(2025, 6, 8, 21, 0, 0, 0, time.UTC)}}
 	h.worker = outbox.New(st, h.hub, client, slog.New(slog.NewTextHandler(io.Discard, nil)), h.clock.Now)
+	if uploader, ok := client.(outbox.Uploader); ok {
+		h.worker.Uploader = uploader
+	}
 	h.worker.SendTimeout = 2 * time.Second
 	h.agent, err = st.CreateUser(ctx, store.User{Username: "alice", DisplayName: "Alice", PasswordHash: "x", Role: "agent", Active: true})
 	if err != nil {

@@ -158,6 +158,19 @@ func (s *Simulator) acceptSend(c echo.Context, number BusinessNumber, request *s
 		}
 	}
 
+	var template *templateDefinition
+	summary := summarizeSend(request)
+	if request.Type == "template" {
+		registered, problem := s.checkTemplateSendLocked(request.Template)
+		if problem != nil {
+			s.mu.Unlock()
+			return writeGraphError(c, problem)
+		}
+		copied := *registered
+		template = &copied
+		summary = templateText(template, request.Template, "BODY")
+	}
+
 	var failure *webhookStatusError
 	key := conversationKey{waID: waID, phoneNumberID: number.PhoneNumberID}
 	switch {
@@ -185,8 +198,10 @@ func (s *Simulator) acceptSend(c echo.Context, number BusinessNumber, request *s
 		PhoneNumberID: number.PhoneNumberID,
 		Direction:     directionToCustomer,
 		Kind:          request.Type,
-		Text:          summarizeSend(request),
+		Text:          summary,
 		Payload:       json.RawMessage(append([]byte(nil), raw...)),
+		Template:      template,
+		MediaName:     s.mediaNameLocked(request),
 		ReplyTo:       replyTo,
 		Timestamp:     now,
 		Status:        statusAccepted,

@@ -209,6 +209,7 @@ func TestSendAcceptsValidMessagesWithMetaShape(t *testing.T) {
 	}
 
 	t.Run("template adds message_status", func(t *testing.T) {
+		h.registerTemplate(`{"name":"order_update","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"Order {{1}} shipped"}]}`)
 		status, answer := h.send(firstID, `{"messaging_product":"whatsapp","to":"447700900123","type":"template",`+
 			`"template":{"name":"order_update","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"42"}]}]}}`)
 		if status != http.StatusOK {

@@ -41,14 +41,20 @@ func textInput(waID, name, phoneNumberID, text string) customerMessageInput {
 // summarizeCustomerPayload is the plain-text line for a customer message.
 func summarizeCustomerPayload(kind string, payload json.RawMessage) string {
 	var fields struct {
-		Body      string   `json:"body"`
-		Caption   string   `json:"caption"`
-		Emoji     string   `json:"emoji"`
-		Text      string   `json:"text"`
-		Name      string   `json:"name"`
-		Address   string   `json:"address"`
-		Latitude  *float64 `json:"latitude"`
-		Longitude *float64 `json:"longitude"`
+		Body        string   `json:"body"`
+		Caption     string   `json:"caption"`
+		Emoji       string   `json:"emoji"`
+		Text        string   `json:"text"`
+		Name        string   `json:"name"`
+		Address     string   `json:"address"`
+		Latitude    *float64 `json:"latitude"`
+		Longitude   *float64 `json:"longitude"`
+		ButtonReply *struct {
+			Title string `json:"title"`
+		} `json:"button_reply"`
+		ListReply *struct {
+			Title string `json:"title"`
+		} `json:"list_reply"`
 	}
 	_ = json.Unmarshal(payload, &fields)
 	switch {
@@ -72,6 +78,10 @@ func summarizeCustomerPayload(kind string, payload json.RawMessage) string {
 		return "👤 " + strings.Join(names, ", ")
 	case kind == "text":
 		return fields.Body
+	case kind == "interactive" && fields.ButtonReply != nil:
+		return fields.ButtonReply.Title
+	case kind == "interactive" && fields.ListReply != nil:
+		return fields.ListReply.Title
 	case kind == "reaction":
 		return fields.Emoji
 	case kind == "button":

@@ -138,6 +138,11 @@ func TestCustomerServiceWindow(t *testing.T) {
 		{name: "wrote 25 hours ago", to: "447700900001", wantStatus: "failed"},
 		{name: "wrote just now", to: "447700900002", wantStatus: "sent"},
 		{
+			name: "reply buttons outside the window", to: "447700900001", wantStatus: "failed",
+			body: `{"messaging_product":"whatsapp","to":"447700900001","type":"interactive","interactive":{"type":"button","body":{"text":"Solved?"},` +
+				`"action":{"buttons":[{"type":"reply","reply":{"id":"y","title":"Yes"}}]}}}`,
+		},
+		{
 			name: "template outside the window", to: "447700900009", wantStatus: "sent",
 			body: `{"messaging_product":"whatsapp","to":"447700900009","type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}}`,
 		},

@@ -205,6 +205,12 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 	return render(c, http.StatusOK, phoneBubble(s.bubbleFor(stored)))
 }
 
+func (s *Simulator) quotedText(wamid string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quotedTextLocked(wamid)
+}
+
 // phoneMessagesRead is POST /phone/:wa_id/read, sent by the page while it is visible.
 func (s *Simulator) phoneMessagesRead(c echo.Context) error {
 	waID := c.Param("wa_id")

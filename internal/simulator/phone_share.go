@@ -73,7 +73,7 @@ func (s *Simulator) phoneShareCreate(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, number.PhoneNumberID))
 	}
-	return render(c, http.StatusOK, phoneBubble(bubble(stored, "")))
+	return render(c, http.StatusOK, phoneBubble(s.bubbleFor(stored)))
 }
 
 // phoneReactionCreate is POST /phone/:wa_id/react: the customer reacts to a message with an emoji, or

@@ -66,23 +66,26 @@ type phoneNumberLink struct {
 }
 
 // bubbleView is one chat bubble. Rich business messages (templates, interactive) fill
-// Header, Footer, Buttons and List; everything else is Label and Text.
+// Header, Footer, Buttons and List; everything else is Label and Text. ChoiceURL is where
+// the customer's taps on reply buttons and list rows go.
 type bubbleView struct {
-	WAID       string // the customer, for the bubble's own actions (reply, react)
-	WAMID      string
-	Direction  string
-	Kind       string
-	Time       string
-	DateTime   string
-	Quoted     string
-	Label      string
-	Header     string
-	Text       string
-	Footer     string
-	Buttons    []string
-	ListButton string
-	ListRows   []bubbleListRow
-	Media      *bubbleMedia
+	WAID        string // the customer, for the bubble's own actions (reply, react)
+	WAMID       string
+	Direction   string
+	Kind        string
+	Time        string
+	DateTime    string
+	Quoted      string
+	Label       string
+	Header      string
+	HeaderMedia string
+	Text        string
+	Footer      string
+	Buttons     []bubbleButton
+	ListButton  string
+	ListRows    []bubbleListRow
+	ChoiceURL   string
+	Media       *bubbleMedia
 }
 
 // bubbleMedia is a file in a bubble, shown as the customer's phone would: images and players inline,
@@ -97,10 +100,29 @@ type bubbleMedia struct {
 	Missing bool
 }
 
+// bubbleButton is one button under a message. Option is what a tap sends back for reply
+// buttons; Target is the number or address of a call-to-action button.
+type bubbleButton struct {
+	Title  string
+	Kind   string // quick_reply, reply, url, phone_number, or another type shown inert
+	Option string
+	Target string
+}
+
+// Tappable reports whether tapping the button answers the message.
+func (b bubbleButton) Tappable() bool { return b.Kind == "quick_reply" || b.Kind == "reply" }
+
 // bubbleListRow is one row of a list message, shown under its button.
 type bubbleListRow struct {
+	Option      string
 	Title       string
 	Description string
+}
+
+// choiceValues is the hx-vals of a tap on option of the message wamid.
+func choiceValues(wamid, option string) string {
+	encoded, _ := json.Marshal(map[string]string{"wamid": wamid, "option": option})
+	return string(encoded)
 }
 
 // phonePath builds a link under the phone pages.
@@ -126,8 +148,8 @@ func (s *Simulator) chatURL(waID, phoneNumberID string) string {
 }
 
 // bubble builds the view of one message; quoted is the text of the message it
-// replies to, if any.
-func bubble(m message, quoted string) bubbleView {
+// replies to, if any, and choiceURL where taps on its reply buttons and rows go.
+func bubble(m message, quoted, choiceURL string) bubbleView {
 	view := bubbleView{
 		WAID:      m.WAID,
 		WAMID:     m.WAMID,
@@ -153,11 +175,12 @@ func bubble(m message, quoted string) bubbleView {
 	if err := json.Unmarshal(m.Payload, &request); err != nil {
 		return view
 	}
+	view.ChoiceURL = choiceURL
 	switch request.Type {
 	case "template":
-		fillTemplateBubble(&view, request.Template)
+		fillTemplateBubble(&view, m, request.Template)
 	case "interactive":
-		fillInteractiveBubble(&view, request.Interactive)
+		fillInteractiveBubble(&view, m, request.Interactive)
 	case "image", "audio", "video", "document", "sticker":
 		view.Label = request.Type
 		view.Text = ""
@@ -172,85 +195,6 @@ func bubble(m message, quoted string) bubbleView {
 		view.Label = request.Type
 	}
 	return view
-}
-
-// fillTemplateBubble shows a template as well as the request allows: its name and
-// the parameter values, since the approved wording is stored at Meta.
-func fillTemplateBubble(view *bubbleView, template *sendTemplate) {
-	if template == nil {
-		return
-	}
-	view.Label = "Template " + template.Name
-	if template.Language != nil {
-		view.Label += " (" + template.Language.Code + ")"
-	}
-	view.Text = ""
-	var body []string
-	for _, component := range template.Components {
-		var values []string
-		for _, parameter := range component.Parameters {
-			if value := templateParameterText(parameter); value != "" {
-				values = append(values, value)
-			}
-		}
-		switch component.Type {
-		case "header":
-			view.Header = strings.Join(values, " ")
-		case "body":
-			body = append(body, values...)
-		case "button":
-			title := strings.Join(values, " ")
-			if title == "" {
-				title = strings.ReplaceAll(component.SubType, "_", " ")
-			}
-			view.Buttons = append(view.Buttons, title)
-		}
-	}
-	view.Text = strings.Join(body, " · ")
-}
-
-// fillInteractiveBubble shows header, body, footer and the buttons or list rows.
-func fillInteractiveBubble(view *bubbleView, interactive *sendInteractive) {
-	if interactive == nil {
-		return
-	}
-	if interactive.Header != nil {
-		view.Header = interactive.Header.Text
-		if view.Header == "" {
-			view.Header = "[" + interactive.Header.Type + "]"
-		}
-	}
-	if interactive.Body != nil {
-		view.Text = interactive.Body.Text
-	}
-	if interactive.Footer != nil {
-		view.Footer = interactive.Footer.Text
-	}
-	if interactive.Action == nil {
-		return
-	}
-	for _, button := range interactive.Action.Buttons {
-		if button.Reply != nil {
-			view.Buttons = append(view.Buttons, button.Reply.Title)
-		}
-	}
-	if interactive.Type == "list" {
-		view.ListButton = interactive.Action.Button
-		for _, section := range interactive.Action.Sections {
-			for _, row := range section.Rows {
-				view.ListRows = append(view.ListRows, bubbleListRow{Title: row.Title, Description: row.Description})
-			}
-		}
-	}
-	if interactive.Type == "cta_url" {
-		var parameters struct {
-			DisplayText string `json:"display_text"`
-		}
-		_ = json.Unmarshal(interactive.Action.Parameters, &parameters)
-		if parameters.DisplayText != "" {
-			view.Buttons = append(view.Buttons, parameters.DisplayText)
-		}
-	}
 }
 
 // bubblesLocked builds the bubbles for messages, resolving quotes. The caller must hold s.mu.
@@ -274,7 +218,7 @@ func (s *Simulator) bubbleFor(m message) bubbleView {
 
 // bubbleLocked is bubbleFor for a caller holding s.mu.
 func (s *Simulator) bubbleLocked(m message) bubbleView {
-	view := bubble(m, s.quotedTextLocked(m.ReplyTo))
+	view := bubble(m, s.quotedTextLocked(m.ReplyTo), s.phonePath(m.WAID, "choices"))
 	if !isMediaKind(m.Kind) {
 		return view
 	}

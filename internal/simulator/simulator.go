@@ -127,10 +127,14 @@ func New(cfg Config, logger *slog.Logger) *Simulator {
 // mounted at Config.BasePath. Relative to it:
 //
 //	POST   /:version/:phone_number_id/messages  Cloud API messages endpoint (send, mark read)
+//	POST   /:version/:phone_number_id/media     Cloud API media upload
+//	POST, GET /:version/:waba_id/message_templates  register and list message templates
+//	POST   /:version/:template_id               edit a registered template
 //	GET    /phone                               customer picker; POST /phone/customers creates
 //	GET    /phone/:wa_id                        the customer's phone screen
 //	POST   /phone/:wa_id/messages               composer (htmx gets the new bubble)
 //	POST   /phone/:wa_id/read                   the page marks business messages read
+//	POST   /phone/:wa_id/choices                the customer taps a reply button or picks a list row
 //	GET    /phone/:wa_id/events                 Server-Sent Events of new bubbles
 //	POST   /api/customers/:wa_id/messages       the customer sends (?wait=1 waits for the product)
 //	GET    /api/customers/:wa_id/messages       the conversation as the phone sees it
@@ -170,11 +174,16 @@ func (s *Simulator) Mount(g *echo.Group) {
 	g.POST("/api/media-failures", s.apiMediaFailuresCreate)
 	g.DELETE("/api/media-failures", s.apiMediaFailuresClear)
 
-	// Meta's path; echo has no regex routes, so the version is checked in the handler.
+	g.POST("/phone/:wa_id/choices", s.phoneChoiceCreate)
+
+	// Meta's paths; echo has no regex routes, so the version is checked in the handler.
 	g.POST("/:version/:phone_number_id/messages", s.cloudMessageSend)
 	g.POST("/:version/:phone_number_id/media", s.cloudMediaUpload)
 	g.GET("/:version/:media_id", s.cloudMediaLookup)
 	g.GET("/files/:media_id", s.cloudMediaDownload)
+	g.POST("/:version/:waba_id/message_templates", s.cloudTemplateCreate)
+	g.GET("/:version/:waba_id/message_templates", s.cloudTemplateList)
+	g.POST("/:version/:template_id", s.cloudTemplateEdit)
 }
 
 // Close stops background work: status timers end, queued webhooks are abandoned, and

@@ -67,6 +67,10 @@ type message struct {
 	Timestamp time.Time
 	// CallbackData is the business's biz_opaque_callback_data, returned in statuses.
 	CallbackData string
+	// Template is the registered template a template message used, kept to show it as sent.
+	Template *templateDefinition
+	// MediaName names the file a business message's media (or media header) refers to.
+	MediaName string
 	// Status is, for business messages, the last status webhook queued; for customer
 	// messages it becomes "read" once the business marks it read.
 	Status string
@@ -138,10 +142,14 @@ type state struct {
 	mediaFailures []*failureRule
 	queues        map[string]*webhookQueue
 	subscribers   map[string]map[*phoneSubscriber]struct{}
+
+	// templates are the account's registered message templates by name and language.
+	templates      map[string]*templateDefinition
+	nextTemplateID int64
 }
 
 func newState() state {
-	return state{
+	st := state{
 		customers:     map[string]*customer{},
 		byWAMID:       map[string]*message{},
 		byCustomer:    map[string][]*message{},
@@ -150,7 +158,13 @@ func newState() state {
 		media:         map[string]*mediaFile{},
 		queues:        map[string]*webhookQueue{},
 		subscribers:   map[string]map[*phoneSubscriber]struct{}{},
+		templates:     map[string]*templateDefinition{},
+		// Like Meta's, template ids are long numbers; new ones follow the sample's.
+		nextTemplateID: 1192339204654487,
 	}
+	sample := helloWorld()
+	st.templates[templateKey(sample.Name, sample.Language)] = &sample
+	return st
 }
 
 // ensureCustomer returns the customer, creating it on first contact. An empty name or

@@ -82,7 +82,8 @@
     }
     showLocalTimes(bubble);
     thread.appendChild(bubble);
-    // Bubbles from the event stream carry htmx actions (reactions) that htmx must wire up.
+    // Bubbles from the event stream carry htmx actions (reactions, reply buttons, list rows) that htmx
+    // only sees once told.
     if (window.htmx) {
       window.htmx.process(bubble);
     }

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestMigrationSeedsDefaultNotification: the option whatsappsession.default-notification names a template
+// that exists from the first start.
+func TestMigrationSeedsDefaultNotification(t *testing.T) {
+	s := openTestStore(t)
+	r, err := s.ResponseByTemplate(context.Background(), "thank_you_patience")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != ResponseNotification || r.TemplateLanguage != "en_US" || r.CategoryName != "Notifications" || !r.Active {
+		t.Errorf("seeded notification %+v", r)
+	}
+}
+
+// TestResponsesLibrary: responses are listed by category, searched by name, shortcut and text, filtered by
+// kind; shortcuts and template names are unique; attachments come in order with their metadata only.
+func TestResponsesLibrary(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	greetings, err := s.CreateResponseCategory(ctx, "Greetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateResponseCategory(ctx, "greetings"); !errors.Is(err, ErrConflict) {
+		t.Errorf("duplicate category: %v, want ErrConflict", err)
+	}
+	hello, err := s.CreateResponse(ctx, Response{CategoryID: greetings, Name: "Hello", Kind: ResponseText, Shortcut: "hi", Body: "Hello {contact.first_name} 100%", Active: true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateResponse(ctx, Response{CategoryID: greetings, Name: "Hi again", Kind: ResponseText, Shortcut: "HI", Body: "x", Active: true}, 10); !errors.Is(err, ErrConflict) {
+		t.Errorf("duplicate shortcut: %v, want ErrConflict", err)
+	}
+	if _, err := s.CreateResponse(ctx, Response{CategoryID: greetings, Name: "Patience 2", Kind: ResponseNotification, TemplateName: "thank_you_patience", TemplateLanguage: "en_US", Active: true}, 10); !errors.Is(err, ErrConflict) {
+		t.Errorf("duplicate template: %v, want ErrConflict", err)
+	}
+	retired, err := s.CreateResponse(ctx, Response{CategoryID: greetings, Name: "Old hello", Kind: ResponseText, Body: "Howdy", Active: false}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.SaveResponseFile(ctx, hello, "terms.pdf", "application/pdf", []byte("%PDF-1"), 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.SaveResponseFile(ctx, hello, "map.png", "image/png", []byte("png"), 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	all, err := s.ListResponses(ctx, false, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 || all[0].Name != "Thank you for your patience" || all[1].Name != "Hello" || all[2].ID != retired {
+		t.Fatalf("list order %+v", all)
+	}
+	if got := all[1].Attachments; len(got) != 2 || got[0].ID != first.ID || got[1].ID != second.ID || got[0].Content != nil || got[1].Size != 3 {
+		t.Errorf("attachments %+v", got)
+	}
+	for query, want := range map[string]int{"hel": 1, "100%": 1, "%": 1, "l_o": 0, "hi": 1, "patience": 1, "zzz": 0} {
+		found, err := s.ListResponses(ctx, true, "", query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != want {
+			t.Errorf("search %q found %d, want %d", query, len(found), want)
+		}
+	}
+	notifications, err := s.ListResponses(ctx, true, ResponseNotification, "")
+	if err != nil || len(notifications) != 1 {
+		t.Errorf("notifications %v %v", notifications, err)
+	}
+	file, err := s.OutboundFileContent(ctx, first.ID)
+	if err != nil || !bytes.Equal(file.Content, []byte("%PDF-1")) || file.SHA256 == "" {
+		t.Errorf("file content %+v %v", file, err)
+	}
+	if ok, _ := s.IsResponseAttachment(ctx, first.ID); !ok {
+		t.Error("attachment not recognised")
+	}
+	if err := s.DetachFromResponse(ctx, hello, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.IsResponseAttachment(ctx, first.ID); ok {
+		t.Error("detached file still an attachment")
+	}
+	if err := s.DeleteResponseCategory(ctx, greetings); !errors.Is(err, ErrConflict) {
+		t.Errorf("deleting a category in use: %v", err)
+	}
+	if err := s.DeleteResponse(ctx, hello); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM response_attachments WHERE response_id = ?`, hello); n != 0 {
+		t.Errorf("%d attachment links left", n)
+	}
+	if err := s.SetTemplateStatus(ctx, all[0].ID, "1234", "APPROVED", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTemplateStatus(ctx, all[0].ID, "", "REJECTED", "bad"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := s.ResponseByID(ctx, all[0].ID)
+	if r.WATemplateID != "1234" || r.WAStatus != "REJECTED" || r.WADetail != "bad" {
+		t.Errorf("template status %+v", r)
+	}
+}
+
+// TestPermissions: permissions are granted per user and replaced as a whole.
+func TestPermissions(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	ava := mustUser(t, s, "ava")
+	if err := s.SetUserPermissions(ctx, ava, []string{"b", "a", "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.UserPermissions(ctx, ava); len(got) != 2 || got[0] != "a" {
+		t.Errorf("permissions %v", got)
+	}
+	if ok, _ := s.HasPermission(ctx, ava, "b"); !ok {
+		t.Error("b not granted")
+	}
+	if err := s.SetUserPermissions(ctx, ava, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.HasPermission(ctx, ava, "b"); ok {
+		t.Error("b still granted")
+	}
+}
+
+// TestCustomerWindowStart: the window starts at the customer's latest message to that number, across
+// interactions, by when they wrote it (but never in the future), ignoring outbound and system lines.
+func TestCustomerWindowStart(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	i := mustInteraction(t, s, "447700900001")
+	if at, _ := s.CustomerWindowStart(ctx, i.ContactID, testPhoneNumberID); at != 0 {
+		t.Errorf("no messages: %d", at)
+	}
+	in := func(wamid string, originated, received int64, kind string) {
+		mustInsertMessage(t, s, Message{InteractionID: i.ID, ContactID: i.ContactID, PhoneNumberID: testPhoneNumberID, Direction: DirectionIn,
+			Kind: kind, WAMID: wamid, Status: StatusReceived, OriginatedAt: originated, ReceivedAt: received, StatusAt: received})
+	}
+	in("w1", 1000, 5000, "text")
+	in("w2", 9000, 7000, "text") // the phone's clock is ahead: arrival counts
+	in("w3", 99000, 99000, "system")
+	out := outboundMessage(i, "w4", StatusSent)
+	out.ReceivedAt = 50000
+	mustInsertMessage(t, s, out)
+	if at, _ := s.CustomerWindowStart(ctx, i.ContactID, testPhoneNumberID); at != 7000 {
+		t.Errorf("window start %d, want 7000", at)
+	}
+	if at, _ := s.CustomerWindowStart(ctx, i.ContactID, "other-number"); at != 0 {
+		t.Errorf("other number: %d", at)
+	}
+}
