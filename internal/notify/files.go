@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"switchboard/internal/media"
+
 	"bytes"
 	"fmt"
 	"net/http"
@@ -54,6 +56,13 @@ func FileType(filename string, content []byte) (string, error) {
 			mime = officeTypes[extension]
 		}
 	}
+	if officeMIME(mime) {
+		// The name only told the Office formats apart; the container's own contents must agree, so a program
+		// or a plain archive named .docx is refused.
+		if found, err := media.Detect(bytes.NewReader(content), int64(len(content))); err != nil || found.MIME != mime {
+			return "", fmt.Errorf("%s is not the Office document its name says", displayName(filename))
+		}
+	}
 	if mime == "" {
 		return "", fmt.Errorf("%s cannot be sent over WhatsApp: use a PDF, Word, Excel, PowerPoint or text document, a JPEG or PNG image, MP4 video or MP3/OGG audio", displayName(filename))
 	}
@@ -92,4 +101,13 @@ func displayName(filename string) string {
 		return "The file"
 	}
 	return "“" + filename + "”"
+}
+
+func officeMIME(mime string) bool {
+	for _, m := range officeTypes {
+		if m == mime {
+			return true
+		}
+	}
+	return false
 }

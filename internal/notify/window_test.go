@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"switchboard/internal/media/mediatest"
+
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func TestWindow(t *testing.T) {
 func TestFileType(t *testing.T) {
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
 	pdf := []byte("%PDF-1.7\n1 0 obj\n")
-	docx := append([]byte("PK\x03\x04"), make([]byte, 100)...)
+	docx := mediatest.DOCX()
 	tests := []struct {
 		name, file string
 		content    []byte
@@ -52,6 +54,10 @@ func TestFileType(t *testing.T) {
 		{"docx", "letter.docx", docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ""},
 		{"html named pdf", "evil.pdf", []byte("<html><script>alert(1)</script></html>"), "", "cannot be sent over WhatsApp"},
 		{"zip named png", "a.png", docx, "", "cannot be sent"},
+		{"plain archive named docx", "letter.docx", mediatest.Zip(), "", "not the Office document"},
+		{"program in a zip named docx", "letter.docx", mediatest.JAR(), "", "not the Office document"},
+		{"installer named doc", "letter.doc", mediatest.MSI(), "", "not the Office document"},
+		{"real doc", "letter.doc", mediatest.DOC(), "application/msword", ""},
 		{"empty", "e.pdf", nil, "", "is empty"},
 		{"image over 5 MB", "big.png", append(png, make([]byte, MaxImageBytes)...), "", "at most 5 MB"},
 	}
