@@ -15,15 +15,6 @@ import (
 // registered wording with the parameters filled in, buttons under the bubble, lists behind their button)
 // and turns the customer's taps into the webhooks Meta sends for them.
 
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // templateText is the text of one component ("HEADER" or "BODY") of a registered template with the
 // request's parameters put in for its {{n}} variables.
 func templateText(registered *templateDefinition, request *sendTemplate, kind string) string {
