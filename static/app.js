@@ -393,7 +393,11 @@
     if (elt && elt.classList && elt.classList.contains("older")) return; // keep the reader's place
     afterChange(elt);
   });
-  document.addEventListener("htmx:sseMessage", function () { afterChange(document); });
+  document.addEventListener("htmx:sseMessage", function () {
+    afterChange(document);
+    // The first event re-renders the live parts of the page; tests wait for it before clicking them.
+    document.documentElement.setAttribute("data-stream", "synced");
+  });
 
   // Live-update connection state, and leaving when the session was revoked elsewhere.
   document.addEventListener("htmx:sseOpen", function (event) {

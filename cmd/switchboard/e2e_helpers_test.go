@@ -230,6 +230,9 @@ func login(t *testing.T, tab context.Context, baseURL, username string) {
 		chromedp.Click(chromedp.CSS("[data-testid=login-submit]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=workspace]")),
 		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
+		// The stream's first event replaces the presence switch and the rest of the live parts; clicking
+		// before it arrives could hit a node about to be replaced.
+		until(`document.documentElement.getAttribute("data-stream") === "synced"`),
 	)
 }
 

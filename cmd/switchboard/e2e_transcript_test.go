@@ -108,7 +108,8 @@ func TestOlderMessagesPagingInBrowser(t *testing.T) {
 
 	// Search: reload so the old sessions are not on the page, then jump.
 	do(t, tab, "reload", chromedp.Navigate(a.URL+"/"), chromedp.WaitVisible(chromedp.CSS("[data-testid=see-older]")),
-		until(`document.documentElement.getAttribute("data-app-ready") === "true"`))
+		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
+		until(`document.documentElement.getAttribute("data-stream") === "synced"`))
 	do(t, tab, "search finds the word in an old session",
 		chromedp.Click(chromedp.CSS("[data-testid=search-open]")),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=search-input]"), "refund"),
@@ -385,7 +386,8 @@ func TestLookAppliesToPushedMessagesInBrowser(t *testing.T) {
 		until(`(function () { var t = document.querySelector(".pane:not([hidden]) .transcript"); return t.scrollHeight - t.scrollTop - t.clientHeight < 30; })()`))
 	do(t, tab, "switch on high contrast", chromedp.Click(chromedp.CSS("[data-testid=theme-toggle]")),
 		chromedp.WaitVisible(chromedp.CSS("body.high-contrast [data-testid=workspace]")),
-		until(`document.documentElement.getAttribute("data-app-ready") === "true"`))
+		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
+		until(`document.documentElement.getAttribute("data-stream") === "synced"`))
 	a.customerSays("447700900301", `{"text":"after the switch"}`)
 	do(t, tab, "a pushed message", until(`document.querySelectorAll("[data-side=customer]").length === 27`))
 	border := evaluate[string](t, tab, `(function () { var b = document.querySelectorAll("[data-side=customer] .bubble"); return getComputedStyle(b[b.length - 1]).borderTopWidth; })()`)
