@@ -120,7 +120,7 @@ func TestTwoStepAttachmentInBrowser(t *testing.T) {
 		t.Fatalf("%d messages sent before Send", sent)
 	}
 	do(t, agent, "X removes it and Send goes back to needing text",
-		chromedp.Click(chromedp.CSS("[data-testid=attachment-remove]")),
+		click("[data-testid=attachment-remove]"),
 		until(`document.querySelector("[data-testid=attachment-preview]").hidden`),
 		until(`document.querySelector("[data-testid=composer-send]").disabled`),
 	)
@@ -168,7 +168,7 @@ func TestTwoStepAttachmentInBrowser(t *testing.T) {
 	do(t, agent, "paste an image into the message field: it waits with a thumbnail, then goes on Send",
 		pasteFile("image.jpg", "image/jpeg", jpeg),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=attachment-preview-image]")),
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		until(agentMessages+` === 2`),
 		until(lastAgentAttachment+`.querySelector("[data-testid=attachment-thumbnail]") && `+lastAgentAttachment+`.querySelector("[data-testid=attachment-thumbnail]").naturalWidth > 0`),
 	)
@@ -267,7 +267,7 @@ func TestUploadProgressAndCancelInBrowser(t *testing.T) {
 	do(t, agent, "a 24 MB file shows its progress while it uploads",
 		chromedp.SetUploadFiles(chromedp.CSS("[data-testid=attachment-input]"), []string{large}),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=attachment-preview-icon]")),
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=attachment-progress]")),
 		until(`(function () { var p = +document.querySelector("[data-testid=attachment-progress-bar]").value; return p > 5 && p < 90; })()`),
 	)
@@ -277,7 +277,7 @@ func TestUploadProgressAndCancelInBrowser(t *testing.T) {
 		t.Errorf("progress label %q", label)
 	}
 	do(t, agent, "Cancel stops it",
-		chromedp.Click(chromedp.CSS("[data-testid=attachment-cancel]")),
+		click("[data-testid=attachment-cancel]"),
 		until(`document.querySelector("[data-testid=attachment-progress]").hidden`),
 		until(`document.querySelector("[data-testid=composer-error]").textContent.indexOf("Upload cancelled") === 0`),
 	)
@@ -295,7 +295,7 @@ func TestUploadProgressAndCancelInBrowser(t *testing.T) {
 	throttle(t, agent, 0)
 	do(t, agent, "the file still waits; Send again sends it",
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=attachment-preview-icon]")),
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		until(agentMessages+` === 1`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=message-status][data-status=delivered], [data-side=agent] [data-testid=message-status][data-status=read]`)),
 	)
@@ -322,7 +322,7 @@ func TestAttachmentLimitExplainedInBrowser(t *testing.T) {
 	do(t, agent, "an HTML page named .pdf is refused by the server, saying what it is",
 		chromedp.SetUploadFiles(chromedp.CSS("[data-testid=attachment-input]"), []string{writeFile(t, "invoice.pdf", mediatest.HTML())}),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "see attached"),
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		until(`document.querySelector("[data-testid=composer-error]").textContent.indexOf("HTML") > 0`),
 	)
 	got := evaluate[string](t, agent, `document.querySelector("[data-testid=composer-error]").textContent`)
@@ -417,7 +417,7 @@ func TestInboundMediaInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	do(t, agent, "Save as on the PDF",
-		chromedp.Click(chromedp.CSS(`[data-side=customer] [data-testid=attachment][data-type=PDF] [data-testid=attachment-save]`)),
+		click(`[data-side=customer] [data-testid=attachment][data-type=PDF] [data-testid=attachment-save]`),
 	)
 	var saved string
 	var got []byte

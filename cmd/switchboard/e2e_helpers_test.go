@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -186,8 +187,36 @@ func do(t *testing.T, tab context.Context, what string, steps ...chromedp.Action
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		screenshot(t, tab, "failed-"+strings.ReplaceAll(what, " ", "-"))
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s: %v\npage at the time:\n%s", what, err, pageState(tab))
 	}
+}
+
+// click clicks an element once it has stopped moving. A click is sent to coordinates, so an element that a
+// swap, a new bubble or a hidden bar is still moving would be missed; waiting for two equal readings of its
+// position a poll apart makes the click land on it.
+func click(selector string) chromedp.Action[chromedp.Void] {
+	quoted, _ := json.Marshal(selector)
+	steady := `(function () {
+		var element = document.querySelector(` + string(quoted) + `);
+		if (!element) return false;
+		var r = element.getBoundingClientRect();
+		var now = ` + string(quoted) + ` + [r.x, r.y, r.width, r.height].join();
+		var before = window.__clickPosition;
+		window.__clickPosition = now;
+		return r.width > 0 && r.height > 0 && before === now;
+	})()`
+	return chromedp.Steps(until(steady), chromedp.Click(chromedp.CSS(selector)))
+}
+
+// pageState describes the tab for a failure message: its address and what it shows, shortened.
+func pageState(tab context.Context) string {
+	ctx, cancel := context.WithTimeout(tab, 3*time.Second)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 3000)`))
+	if err != nil {
+		return "(unavailable: " + err.Error() + ")"
+	}
+	return text
 }
 
 // until waits for a JavaScript condition to become true.
@@ -227,7 +256,7 @@ func login(t *testing.T, tab context.Context, baseURL, username string) {
 		chromedp.Navigate(baseURL+"/login"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=login-username]"), username),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=login-password]"), testPassword),
-		chromedp.Click(chromedp.CSS("[data-testid=login-submit]")),
+		click("[data-testid=login-submit]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=workspace]")),
 		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
 		// The stream's first event replaces the presence switch and the rest of the live parts; clicking
@@ -239,7 +268,7 @@ func login(t *testing.T, tab context.Context, baseURL, username string) {
 func goReady(t *testing.T, tab context.Context) {
 	t.Helper()
 	do(t, tab, "go ready",
-		chromedp.Click(chromedp.CSS("[data-testid=go-ready]")),
+		click("[data-testid=go-ready]"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=presence][data-ready=true]`)),
 	)
 }

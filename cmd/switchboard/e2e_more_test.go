@@ -101,7 +101,7 @@ func TestAdminSettingsInBrowser(t *testing.T) {
 	do(t, tab, "type an invalid pair and save",
 		chromedp.SetValue(field, "50,30"),
 		chromedp.SetValue(chromedp.CSS(`[data-option="interaction.offer-timeout"] input`), "45"),
-		chromedp.Click(chromedp.CSS("[data-testid=settings-save]")),
+		click("[data-testid=settings-save]"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-option="whatsappsession.pending-response-to-customer"] [data-testid=option-error]`)),
 	)
 	if value := evaluate[string](t, tab, `document.querySelector('[data-option="whatsappsession.pending-response-to-customer"] input').value`); value != "50,30" {
@@ -112,7 +112,7 @@ func TestAdminSettingsInBrowser(t *testing.T) {
 	}
 	do(t, tab, "fix it and save",
 		chromedp.SetValue(field, "20,40"),
-		chromedp.Click(chromedp.CSS("[data-testid=settings-save]")),
+		click("[data-testid=settings-save]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=settings-saved]")),
 	)
 	if got := a.Options.Raw("whatsappsession.pending-response-to-customer"); got != "20,40" {

@@ -143,13 +143,13 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 
 	composer := chromedp.CSS("[data-testid=composer-text]")
 	do(t, tab, "open Responses",
-		chromedp.Click(chromedp.CSS("[data-testid=responses-open]")),
+		click("[data-testid=responses-open]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=responses-panel]")),
 	)
 	searchResponses(t, tab, "greet", "Greeting")
 	screenshot(t, tab, "responses-panel")
 	do(t, tab, "insert the greeting",
-		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Greeting"] [data-testid=response-insert]`)),
+		click(`[data-testid=response-item][data-name="Greeting"] [data-testid=response-insert]`),
 		until(`document.querySelector("[data-testid=composer-text]").value === "Hi Ann, this is Ava. How can I help?"`),
 	)
 	do(t, tab, "send it",
@@ -172,7 +172,7 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 	}
 	screenshot(t, tab, "attachments")
 	do(t, tab, "send text and both files",
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		until(`document.querySelectorAll("[data-side=agent]").length === 4`),
 		until(`document.querySelectorAll("[data-testid=composer-attachment]").length === 0`),
 		until(`Array.from(document.querySelectorAll("[data-side=agent] [data-testid=message-status]")).every(function (s) {
@@ -185,11 +185,11 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 
 	searchResponses(t, tab, "terms", "Terms and map")
 	do(t, tab, "insert it again from the panel and remove one file with X",
-		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Terms and map"] [data-testid=response-insert]`)),
+		click(`[data-testid=response-item][data-name="Terms and map"] [data-testid=response-insert]`),
 		until(`document.querySelectorAll("[data-testid=composer-attachment]").length === 2`),
-		chromedp.Click(chromedp.CSS(`[data-testid=composer-attachment]:first-child [data-testid=composer-attachment-remove]`)),
+		click(`[data-testid=composer-attachment]:first-child [data-testid=composer-attachment-remove]`),
 		until(`document.querySelectorAll("[data-testid=composer-attachment]").length === 1`),
-		chromedp.Click(chromedp.CSS("[data-testid=composer-send]")),
+		click("[data-testid=composer-send]"),
 		until(`document.querySelectorAll("[data-side=agent]").length === 6`),
 	)
 
@@ -261,7 +261,7 @@ func TestNotificationEditorInBrowser(t *testing.T) {
 		do(t, tab, what,
 			openResponses,
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-item][data-name="Payment confirmation"]`)),
-			chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Payment confirmation"] [data-testid=response-insert]`)),
+			click(`[data-testid=response-item][data-name="Payment confirmation"] [data-testid=response-insert]`),
 			chromedp.WaitVisible(chromedp.CSS("[data-testid=editor]")),
 		)
 	}
@@ -300,7 +300,7 @@ func TestNotificationEditorInBrowser(t *testing.T) {
 		until(`document.querySelector("[data-testid=editor-send]").disabled && document.querySelector('[data-key="body.3"] [data-testid=editor-field-error]').textContent === "Body {{3}} · Amount: fill this in."`),
 	)
 	do(t, tab, "Cancel discards the notification",
-		chromedp.Click(chromedp.CSS("[data-testid=editor-cancel]")),
+		click("[data-testid=editor-cancel]"),
 		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
 	)
 	if n := len(a.sent()); n != 0 {
@@ -312,7 +312,7 @@ func TestNotificationEditorInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`(function () { var i = document.querySelector('[data-key="header.1"] [data-testid=editor-input]');
 			i.value = "A-17"; i.dispatchEvent(new Event("input", {bubbles: true})); })()`),
 		until(`!document.querySelector("[data-testid=editor-send]").disabled && document.querySelector("[data-testid=editor-preview] [data-testid=rich-header]").textContent === "Order A-17"`),
-		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		click("[data-testid=editor-send]"),
 		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=notification]`)),
 		until(`document.querySelector("[data-side=agent] [data-testid=message-status]").dataset.status === "delivered" ||
@@ -372,7 +372,7 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 	openInteraction(t, a, agent, "ava", "447700900777", `{"name":"Cy Brown","text":"When will it come?"}`)
 	do(t, agent, "insert the notification",
 		openResponses,
-		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Delivery choice"] [data-testid=response-insert]`)),
+		click(`[data-testid=response-item][data-name="Delivery choice"] [data-testid=response-insert]`),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor]")),
 	)
 	if name := evaluate[string](t, agent, `document.querySelector("[data-testid=editor-header-file-name]").textContent`); name != "cat.png" {
@@ -385,7 +385,7 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 	)
 	screenshot(t, agent, "rich-editor")
 	do(t, agent, "send it",
-		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		click("[data-testid=editor-send]"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message]`)),
 	)
 
@@ -401,7 +401,7 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 	}
 	screenshot(t, phone, "phone-notification")
 	do(t, phone, "the customer taps Two",
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message][data-kind=template] [data-testid=phone-message-button][data-option="1"]`)),
+		click(`[data-testid=phone-message][data-kind=template] [data-testid=phone-message-button][data-option="1"]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=button]`)),
 	)
 
@@ -464,7 +464,7 @@ func TestListMessageInBrowser(t *testing.T) {
 	openInteraction(t, a, agent, "ava", "447700900888", `{"name":"Dee Fox","text":"How fast can you ship?"}`)
 	do(t, agent, "insert the list",
 		openResponses,
-		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Shipping options"] [data-testid=response-insert]`)),
+		click(`[data-testid=response-item][data-name="Shipping options"] [data-testid=response-insert]`),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor][data-kind=list]")),
 	)
 	if body := evaluate[string](t, agent, `document.querySelector("[data-testid=editor-preview] [data-testid=rich-body]").textContent`); body != "Hi Dee, which option do you prefer?" {
@@ -482,16 +482,16 @@ func TestListMessageInBrowser(t *testing.T) {
 	)
 	screenshot(t, agent, "list-editor")
 	do(t, agent, "send it",
-		chromedp.Click(chromedp.CSS("[data-testid=editor-send]")),
+		click("[data-testid=editor-send]"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=list]`)),
 	)
 
 	phoneOf(t, a, phone, "447700900888")
 	do(t, phone, "the customer opens the list and picks Priority mail",
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-list-button]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message-list-button]`)),
+		click(`[data-testid=phone-message-list-button]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-row][data-option="row-2"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message-row][data-option="row-2"]`)),
+		click(`[data-testid=phone-message-row][data-option="row-2"]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=interactive]`)),
 	)
 	screenshot(t, phone, "phone-list")
@@ -542,7 +542,7 @@ func TestOutsideWindowInBrowser(t *testing.T) {
 	}
 	screenshot(t, tab, "window-closed")
 	do(t, tab, "Show notifications opens the panel on the notifications",
-		chromedp.Click(chromedp.CSS("[data-testid=composer-open-notifications]")),
+		click("[data-testid=composer-open-notifications]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=responses-panel]")),
 		until(`!document.querySelector(".responses-search.htmx-request") && Array.from(document.querySelectorAll("[data-testid=responses-list] [data-testid=response-item]")).map(function (li) {
 			return li.dataset.kind; }).join() === "notification"`),
@@ -551,14 +551,14 @@ func TestOutsideWindowInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`(function () { var kind = document.querySelector("[data-testid=responses-kind]");
 			kind.value = ""; kind.dispatchEvent(new Event("change", {bubbles: true})); })()`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=response-item][data-name="Survey"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=response-item][data-name="Survey"] [data-testid=response-insert]`)),
+		click(`[data-testid=response-item][data-name="Survey"] [data-testid=response-insert]`),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=editor] [data-testid=editor-error]")),
 	)
 	if !evaluate[bool](t, tab, `document.querySelector("[data-testid=editor-send]").disabled`) {
 		t.Error("Send is enabled for reply buttons outside the window")
 	}
 	do(t, tab, "cancel them and type a message",
-		chromedp.Click(chromedp.CSS("[data-testid=editor-cancel]")),
+		click("[data-testid=editor-cancel]"),
 		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "We recommend rebooting your device to resolve the issue\n"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=notification]`)),
@@ -619,13 +619,13 @@ func TestResponseAdminInBrowser(t *testing.T) {
 	do(t, tab, "add a category",
 		chromedp.Navigate(a.URL+"/admin/responses"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=category-new-name]"), "Billing"),
-		chromedp.Click(chromedp.CSS("[data-testid=category-new-submit]")),
+		click("[data-testid=category-new-submit]"),
 	)
 	do(t, tab, "the category is listed", chromedp.WaitVisible(chromedp.CSS(`[data-testid=category-row][data-name="Billing"]`)))
 	do(t, tab, "start a notification",
 		chromedp.SendKeys(chromedp.CSS("[data-testid=response-new-name]"), "Invoice ready"),
 		chromedp.SetValue(chromedp.CSS("[data-testid=response-new-kind]"), "notification"),
-		chromedp.Click(chromedp.CSS("[data-testid=response-new] button[type=submit]")),
+		click("[data-testid=response-new] button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=template-name]")),
 	)
 	do(t, tab, "fill in the template and save",
@@ -634,7 +634,7 @@ func TestResponseAdminInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("[data-testid=template-body]"), "Hello {{1}}, invoice {{2}} is ready."),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=template-footer]"), "Billing team"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=response-shortcut]"), "invoice"),
-		chromedp.Click(chromedp.CSS("[data-testid=response-save]")),
+		click("[data-testid=response-save]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-saved]")),
 	)
 	if status := evaluate[string](t, tab, `document.querySelector("[data-testid=template-status]").innerText`); !strings.Contains(status, "APPROVED") {
@@ -648,7 +648,7 @@ func TestResponseAdminInBrowser(t *testing.T) {
 	do(t, tab, "a text response with an attachment",
 		chromedp.Navigate(a.URL+"/admin/responses/new?kind=text&name=Invoice+copy"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=response-body]"), "Here is a copy of your invoice, {contact.first_name}."),
-		chromedp.Click(chromedp.CSS("[data-testid=response-save]")),
+		click("[data-testid=response-save]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-attachments]")),
 	)
 	file := t.TempDir() + "/invoice.pdf"
@@ -657,7 +657,7 @@ func TestResponseAdminInBrowser(t *testing.T) {
 	}
 	do(t, tab, "attach a PDF",
 		chromedp.SetUploadFiles(chromedp.CSS("[data-testid=attachment-file]"), []string{file}),
-		chromedp.Click(chromedp.CSS("[data-testid=attachment-upload]")),
+		click("[data-testid=attachment-upload]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=response-attachment]")),
 	)
 	screenshot(t, tab, "text-admin")

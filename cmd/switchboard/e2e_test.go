@@ -29,7 +29,7 @@ func TestInboundLoopInBrowser(t *testing.T) {
 		chromedp.Navigate(a.URL+"/sim/phone"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-create-number]"), "447700900555"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-create-name]"), "Ann Lee"),
-		chromedp.Click(chromedp.CSS("[data-testid=phone-create-submit]")),
+		click("[data-testid=phone-create-submit]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=phone-composer]")),
 		until(`document.querySelector("[data-testid=phone]").dataset.ready === "true"`),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "Hello, my parcel <b>never</b> arrived\n"),
@@ -48,7 +48,7 @@ func TestInboundLoopInBrowser(t *testing.T) {
 	}
 
 	do(t, agent, "accept and see the customer's message on the left",
-		chromedp.Click(chromedp.CSS("[data-testid=offer-accept]")),
+		click("[data-testid=offer-accept]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=interaction-pane] [data-testid=message][data-side=customer]")),
 		until(`document.querySelectorAll("[data-testid=offer]").length === 0`),
 	)
@@ -84,11 +84,11 @@ func TestInboundLoopInBrowser(t *testing.T) {
 	screenshot(t, agent, "conversation")
 
 	do(t, agent, "mark done with a disposition and a note",
-		chromedp.Click(chromedp.CSS("[data-testid=done-open]")),
+		click("[data-testid=done-open]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=done-form]")),
 		chromedp.SetValue(chromedp.CSS("[data-testid=done-disposition]"), "1"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=done-note]"), "Parcel re-sent"),
-		chromedp.Click(chromedp.CSS("[data-testid=done-submit]")),
+		click("[data-testid=done-submit]"),
 		until(`document.querySelectorAll("[data-testid=interaction-pane]").length === 0`),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=empty-state]")),
 	)
@@ -124,7 +124,7 @@ func TestRejectAndTimeoutRedirect(t *testing.T) {
 	a.customerSays("447700900777", `{"name":"Cy","text":"Anyone there?"}`)
 	do(t, ava, "Ava gets the offer and rejects it",
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=offer]")),
-		chromedp.Click(chromedp.CSS("[data-testid=offer-reject]")),
+		click("[data-testid=offer-reject]"),
 		until(`document.querySelectorAll("[data-testid=offer]").length === 0`),
 	)
 	do(t, ben, "Ben gets it next",

@@ -91,13 +91,13 @@ func TestOlderMessagesPagingInBrowser(t *testing.T) {
 	before := evaluate[float64](t, tab, `(function () { var t = document.querySelector(".pane:not([hidden]) .transcript"); t.scrollTop = 0;
 		return document.querySelector(".pane:not([hidden]) [data-testid=session] [data-testid=message]").getBoundingClientRect().top; })()`)
 	anchorID := evaluate[string](t, tab, `document.querySelector(".pane:not([hidden]) [data-testid=session] [data-testid=message]").id`)
-	do(t, tab, "see older messages loads two more", chromedp.Click(chromedp.CSS("[data-testid=see-older]")),
+	do(t, tab, "see older messages loads two more", click("[data-testid=see-older]"),
 		until(`document.querySelectorAll(".pane:not([hidden]) [data-testid=session]").length === 5`))
 	after := evaluate[float64](t, tab, `document.getElementById("`+anchorID+`").getBoundingClientRect().top`)
 	if diff := after - before; diff < -2 || diff > 2 {
 		t.Errorf("the message being read moved by %.0f px when older sessions loaded", diff)
 	}
-	do(t, tab, "the last one", chromedp.Click(chromedp.CSS("[data-testid=see-older]")),
+	do(t, tab, "the last one", click("[data-testid=see-older]"),
 		until(`document.querySelectorAll(".pane:not([hidden]) [data-testid=session]").length === 6`),
 		until(`!document.querySelector("[data-testid=see-older]")`))
 	order := evaluate[string](t, tab, `Array.from(document.querySelectorAll(".pane:not([hidden]) [data-testid=session] [data-testid=message-text]")).slice(0, 1).map(function (e) { return e.textContent }).join()`)
@@ -111,7 +111,7 @@ func TestOlderMessagesPagingInBrowser(t *testing.T) {
 		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
 		until(`document.documentElement.getAttribute("data-stream") === "synced"`))
 	do(t, tab, "search finds the word in an old session",
-		chromedp.Click(chromedp.CSS("[data-testid=search-open]")),
+		click("[data-testid=search-open]"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=search-input]"), "refund"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=search-hit]")),
 	)
@@ -119,7 +119,7 @@ func TestOlderMessagesPagingInBrowser(t *testing.T) {
 		t.Errorf("highlighted %q", hit)
 	}
 	do(t, tab, "the hit jumps to the message, loading the sessions before it",
-		chromedp.Click(chromedp.CSS("[data-testid=search-hit]")),
+		click("[data-testid=search-hit]"),
 		until(`Array.from(document.querySelectorAll("[data-testid=message].jumped")).some(function (li) { return li.textContent.indexOf("refund policy") >= 0 })`),
 	)
 	visible := evaluate[bool](t, tab, `(function () { var li = document.querySelector("[data-testid=message].jumped"), t = li.closest(".transcript");
@@ -185,12 +185,12 @@ func TestRichMessagesInBrowser(t *testing.T) {
 	do(t, phone, "open the phone", chromedp.Navigate(a.URL+"/sim/phone/447700900987"), chromedp.WaitVisible(chromedp.CSS("[data-testid=phone-composer]")),
 		until(`document.querySelector("[data-testid=phone]").dataset.ready === "true"`))
 	do(t, phone, "share a location with name and address",
-		chromedp.Click(chromedp.CSS("[data-testid=phone-share-location] summary")),
+		click("[data-testid=phone-share-location] summary"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-latitude]"), "51.500729"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-longitude]"), "-0.124625"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-name]"), "Big Ben"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-address]"), "Westminster, London SW1A 0AA"),
-		chromedp.Click(chromedp.CSS("[data-testid=phone-location-send]")),
+		click("[data-testid=phone-location-send]"),
 	)
 	do(t, agent, "a location card with the map from the provider",
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=location-name]")),
@@ -208,10 +208,10 @@ func TestRichMessagesInBrowser(t *testing.T) {
 
 	provider.Close() // the provider goes away: the next location shows the offline rendering
 	do(t, phone, "share a bare location",
-		chromedp.Click(chromedp.CSS("[data-testid=phone-share-location] summary")),
+		click("[data-testid=phone-share-location] summary"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-latitude]"), "48.8584"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-location-longitude]"), "2.2945"),
-		chromedp.Click(chromedp.CSS("[data-testid=phone-location-send]")),
+		click("[data-testid=phone-location-send]"),
 	)
 	do(t, agent, "the second map falls back to the offline picture",
 		until(`document.querySelectorAll("[data-testid=location-map]").length === 2`),
@@ -224,10 +224,10 @@ func TestRichMessagesInBrowser(t *testing.T) {
 	}
 
 	do(t, phone, "share a contact card",
-		chromedp.Click(chromedp.CSS("[data-testid=phone-share-contact] summary")),
+		click("[data-testid=phone-share-contact] summary"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-contact-name]"), "Jo <b>Bloggs</b>"),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-contact-phone]"), "+1 555 0100"),
-		chromedp.Click(chromedp.CSS("[data-testid=phone-contact-send]")),
+		click("[data-testid=phone-contact-send]"),
 	)
 	do(t, agent, "the contact card", chromedp.WaitVisible(chromedp.CSS("[data-testid=contact-card]")))
 	if name := evaluate[string](t, agent, `document.querySelector("[data-testid=contact-card-name]").textContent`); name != "Jo <b>Bloggs</b>" {
@@ -241,9 +241,12 @@ func TestRichMessagesInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("[data-side=agent]")))
 	do(t, phone, "the customer quotes the agent's message and reacts to it",
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=in] [data-testid=phone-reply]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message][data-direction=in] [data-testid=phone-reply]`)),
+		click(`[data-testid=phone-message][data-direction=in] [data-testid=phone-reply]`),
 		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "The first one\n"),
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message][data-direction=in] [data-testid=phone-react][data-emoji="👍"]`)),
+		// Sending appends the bubble and hides the "Replying to" bar, moving the buttons: wait for that first.
+		until(`Array.from(document.querySelectorAll("[data-testid=phone-message][data-direction=out]")).some(function (b) {
+			return b.textContent.indexOf("The first one") >= 0; }) && document.querySelector("[data-testid=phone-replying]").hidden`),
+		click(`[data-testid=phone-message][data-direction=in] [data-testid=phone-react][data-emoji="👍"]`),
 	)
 	do(t, agent, "the reply shows the quoted message and the reaction sits on the agent's message",
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=message-quote]")),
@@ -259,7 +262,7 @@ func TestRichMessagesInBrowser(t *testing.T) {
 		t.Errorf("reaction shown as %d lines of its own", n)
 	}
 	do(t, phone, "the customer removes the reaction",
-		chromedp.Click(chromedp.CSS(`[data-testid=phone-message][data-direction=in] [data-testid=phone-unreact]`)))
+		click(`[data-testid=phone-message][data-direction=in] [data-testid=phone-unreact]`))
 	do(t, agent, "the reaction disappears", until(`!document.querySelector("[data-side=agent] [data-testid=reaction]")`))
 	screenshot(t, agent, "rich")
 	screenshot(t, phone, "phone")
@@ -280,9 +283,9 @@ func TestComposerEmojiAndByteLimitInBrowser(t *testing.T) {
 	do(t, tab, "type, put the caret in the middle, insert an emoji",
 		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "abcd"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=composer-text]").setSelectionRange(2, 2)`),
-		chromedp.Click(chromedp.CSS("[data-testid=emoji-button]")),
+		click("[data-testid=emoji-button]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=emoji-panel]")),
-		chromedp.Click(chromedp.CSS(`[data-testid=emoji][data-emoji="😀"]`)),
+		click(`[data-testid=emoji][data-emoji="😀"]`),
 	)
 	if v := evaluate[string](t, tab, `document.querySelector("[data-testid=composer-text]").value`); v != "ab😀cd" {
 		t.Errorf("after inserting: %q", v)
@@ -353,7 +356,7 @@ func TestPendingIndicatorAndAttentionInBrowser(t *testing.T) {
 	)
 	screenshot(t, tab, "attention")
 	do(t, tab, "going there stops both",
-		chromedp.Click(chromedp.CSS(`[data-testid=interaction-tab][data-blinking=true]`)),
+		click(`[data-testid=interaction-tab][data-blinking=true]`),
 		until(`document.querySelector("[data-testid=interaction-tab][data-blinking=true]") === null`),
 		until(`document.documentElement.getAttribute("data-attention") === "false"`),
 		until(`document.title.indexOf("Customer waiting") < 0`),
@@ -382,9 +385,9 @@ func TestLookAppliesToPushedMessagesInBrowser(t *testing.T) {
 		t.Errorf("pushed message look %v", style)
 	}
 	do(t, tab, "the transcript stayed put and offers a pill", chromedp.WaitVisible(chromedp.CSS("[data-testid=new-messages-pill]")),
-		chromedp.Click(chromedp.CSS("[data-testid=new-messages-pill]")),
+		click("[data-testid=new-messages-pill]"),
 		until(`(function () { var t = document.querySelector(".pane:not([hidden]) .transcript"); return t.scrollHeight - t.scrollTop - t.clientHeight < 30; })()`))
-	do(t, tab, "switch on high contrast", chromedp.Click(chromedp.CSS("[data-testid=theme-toggle]")),
+	do(t, tab, "switch on high contrast", click("[data-testid=theme-toggle]"),
 		chromedp.WaitVisible(chromedp.CSS("body.high-contrast [data-testid=workspace]")),
 		until(`document.documentElement.getAttribute("data-app-ready") === "true"`),
 		until(`document.documentElement.getAttribute("data-stream") === "synced"`))
