@@ -143,6 +143,9 @@ func (f *Fetcher) download(ctx context.Context, mediaID string) (*Staged, Type, 
 		return nil, Type{}, permanentError{fmt.Errorf("the file is %s, more than Switchboard keeps", FormatSize(info.FileSize))}
 	}
 	body, err := f.Source.DownloadMedia(ctx, info.URL)
+	if errors.Is(err, whatsapp.ErrUntrustedMediaURL) {
+		return nil, Type{}, permanentError{err}
+	}
 	if err != nil {
 		return nil, Type{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -66,6 +67,8 @@ func (s *source) DownloadMedia(ctx context.Context, url string) (io.ReadCloser, 
 	switch s.next() {
 	case "download":
 		return nil, &whatsapp.TransportError{Err: errors.New("connection reset")}
+	case "untrusted":
+		return nil, fmt.Errorf("download: %w", whatsapp.ErrUntrustedMediaURL)
 	case "corrupt":
 		corrupted := append([]byte{}, content...)
 		corrupted[len(corrupted)/2] ^= 0xFF
@@ -210,6 +213,18 @@ func TestFetchGivesUpOnUnknownMedia(t *testing.T) {
 	h.fetcher.Drain(t.Context())
 	if a := h.attachment(t, id); a.State != store.AttachmentUnavailable || a.Attempts != 1 {
 		t.Fatalf("unknown media: %+v", a)
+	}
+	h.expectEvent(t, id)
+}
+
+// A media URL on a host the token must not go to is not tried again: the file is shown as unavailable.
+func TestFetchGivesUpOnUntrustedMediaURL(t *testing.T) {
+	h := newFetchHarness(t)
+	id := h.receive(t, "media-0004", mediatest.PNG(4, 4))
+	h.source.failures = []string{"untrusted"}
+	h.fetcher.Drain(t.Context())
+	if a := h.attachment(t, id); a.State != store.AttachmentUnavailable || a.Attempts != 1 {
+		t.Fatalf("untrusted media URL: %+v", a)
 	}
 	h.expectEvent(t, id)
 }

@@ -162,12 +162,40 @@ func (c *Client) LookupMedia(ctx context.Context, mediaID string) (MediaInfo, er
 	return info, nil
 }
 
+// ErrUntrustedMediaURL means a media URL points somewhere the access token must not be sent.
+var ErrUntrustedMediaURL = errors.New("media URL is not on a WhatsApp host")
+
+// mediaHostSuffixes are where Meta serves media files (lookaside.fbsbx.com today; the CDNs have been seen).
+var mediaHostSuffixes = []string{".fbsbx.com", ".fbcdn.net", ".whatsapp.net", ".facebook.com"}
+
+// trustedMediaURL reports whether the access token may go to u: the API's own host (the simulator, or a
+// proxy in front of the Graph API), or Meta's media hosts over https.
+func (c *Client) trustedMediaURL(u *url.URL) bool {
+	if base, err := url.Parse(c.BaseURL); err == nil && base.Host != "" && strings.EqualFold(u.Host, base.Host) && u.Scheme == base.Scheme {
+		return true
+	}
+	if u.Scheme != "https" || u.Port() != "" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, suffix := range mediaHostSuffixes {
+		if strings.HasSuffix(host, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // DownloadMedia opens the file at a URL LookupMedia returned, sending the access token as Meta requires.
-// The caller reads the body as a stream and closes it.
+// The token goes only to the API's own host and Meta's media hosts (see trustedMediaURL). The caller reads
+// the body as a stream and closes it.
 func (c *Client) DownloadMedia(ctx context.Context, rawURL string) (io.ReadCloser, error) {
 	parsed, err := url.Parse(rawURL)
 	if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
 		return nil, fmt.Errorf("whatsapp: download media: %q is not an http(s) URL", rawURL)
+	}
+	if !c.trustedMediaURL(parsed) {
+		return nil, fmt.Errorf("whatsapp: download media from %s: %w", parsed.Host, ErrUntrustedMediaURL)
 	}
 	request, err := http.NewRequestWithContext(ctx, http.MethodGet, parsed.String(), nil)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -139,5 +141,37 @@ func TestLookupAndDownloadMedia(t *testing.T) {
 	}
 	if _, err := client.DownloadMedia(t.Context(), "file:///etc/passwd"); err == nil {
 		t.Error("a file: URL was fetched")
+	}
+}
+
+// TestMediaTokenGoesOnlyToWhatsAppHosts: the access token is sent with a download only to the API's own host
+// and Meta's media hosts over https; anything else is refused before a connection is made.
+func TestMediaTokenGoesOnlyToWhatsAppHosts(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request reached another host with Authorization %q", r.Header.Get("Authorization"))
+	}))
+	defer elsewhere.Close()
+	client := &Client{BaseURL: "https://graph.facebook.com", AccessToken: "EAAJB-test-token"}
+	for _, rawURL := range []string{
+		elsewhere.URL + "/file",
+		"http://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1", // not https
+		"https://lookaside.fbsbx.com:8443/whatsapp_business/attachments/?mid=1",
+		"https://fbsbx.com.attacker.example/file",
+		"https://attackerfbsbx.com/file",
+		"http://graph.facebook.com/v21.0/file", // the API host, but not over https
+	} {
+		if _, err := client.DownloadMedia(t.Context(), rawURL); !errors.Is(err, ErrUntrustedMediaURL) {
+			t.Errorf("%s: %v, want ErrUntrustedMediaURL", rawURL, err)
+		}
+	}
+	for _, rawURL := range []string{
+		"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",
+		"https://mmg.whatsapp.net/v/t62/file",
+		"https://graph.facebook.com/v21.0/file",
+	} {
+		parsed, _ := url.Parse(rawURL)
+		if !client.trustedMediaURL(parsed) {
+			t.Errorf("%s is refused", rawURL)
+		}
 	}
 }
