@@ -190,6 +190,20 @@
     if (entry) expand(textarea, entry, textarea.selectionStart - match[2].length - 2);
   });
 
+  // ---- Keeping an open editor across a re-render ---------------------------------------------------
+  // After a reconnect the stream re-renders every pane; a notification the agent is filling in moves over to
+  // the new pane as it is, with what was typed.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || target.id !== "panes-slot" || !fragment) return;
+    $all(".editor-slot", target).forEach(function (slot) {
+      var fresh = slot.firstElementChild && fragment.querySelector("#" + CSS.escape(slot.id));
+      if (!fresh) return;
+      while (slot.firstChild) fresh.appendChild(slot.firstChild);
+    });
+  });
+
   // ---- Keeping chips across re-renders -------------------------------------------------------------
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches(".composer textarea[name=text]")) updateSend(paneOf(event.target));

@@ -495,16 +495,24 @@ func throttle(t *testing.T, tab context.Context, bytesPerSecond float64) {
 	if bytesPerSecond == 0 {
 		bytesPerSecond = -1
 	}
-	if _, err := chromedp.Call(tab, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("network: %v", err)
-	}
-	_, err := chromedp.Call(tab, emulateNetworkConditions, map[string]any{
-		"offline":                  false,
-		"matchedNetworkConditions": []map[string]any{{"urlPattern": "", "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytesPerSecond}},
-	})
-	if err != nil {
+	if err := chromedp.Do(tab, networkConditions(false, bytesPerSecond)); err != nil {
 		t.Fatalf("throttle: %v", err)
 	}
+}
+
+// networkConditions cuts the tab off the network, or limits its uploads (-1: no limit).
+func networkConditions(offline bool, uploadBytesPerSecond float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, target, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, target, emulateNetworkConditions, map[string]any{
+			"offline": offline,
+			"matchedNetworkConditions": []map[string]any{{"urlPattern": "", "latency": 0, "downloadThroughput": -1,
+				"uploadThroughput": uploadBytesPerSecond, "offline": offline}},
+		})
+		return err
+	})
 }
 
 func waitFor(t *testing.T, what string, condition func() bool) {

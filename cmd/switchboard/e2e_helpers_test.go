@@ -62,7 +62,9 @@ func (b *syncBuffer) String() string {
 
 type testApp struct {
 	*app
-	t *testing.T
+	t    *testing.T
+	cfg  config
+	logs *syncBuffer
 }
 
 const testPassword = "correct-horse-battery"
@@ -87,15 +89,31 @@ func startTestAppWith(t *testing.T, extra map[string]string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ta := &testApp{app: a, t: t, cfg: cfg, logs: logs}
 	t.Cleanup(func() {
-		if err := a.shutdown(); err != nil {
+		if err := ta.shutdown(); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	return &testApp{app: a, t: t}
+	return ta
+}
+
+// restart stops Switchboard and starts it again on the same address and data directory, as a deploy would.
+func (a *testApp) restart() {
+	a.t.Helper()
+	if err := a.shutdown(); err != nil {
+		a.t.Fatalf("shutdown: %v", err)
+	}
+	cfg := a.cfg
+	cfg.Addr = strings.TrimPrefix(a.URL, "http://")
+	again, err := start(context.Background(), cfg, a.logs)
+	if err != nil {
+		a.t.Fatalf("start again: %v", err)
+	}
+	a.app = again
 }
 
 func (a *testApp) addUser(username, role string) {
@@ -167,14 +185,18 @@ func newTab(t *testing.T, root context.Context) context.Context {
 	return tab
 }
 
-// watchConsole fails the test on script errors and CSP violations: they show nowhere else.
+// watchConsole fails the test on script errors and CSP violations: they show nowhere else. Failed requests
+// are expected in tests that refuse things, and so is htmx logging the event stream's error event (an
+// "[object Event]" from htmx itself) when a test cuts the connection.
 func watchConsole(t *testing.T, tab context.Context) {
 	for message, err := range chromedp.Console(tab) {
 		if err != nil {
 			return
 		}
+		expected := strings.Contains(message.Text, "net::ERR") || strings.Contains(message.Text, "status of 4") ||
+			(message.Text == "[object Event]" && strings.HasSuffix(message.URL, "/static/vendor/htmx.min.js"))
 		if message.Type == chromedp.ConsoleException || strings.Contains(message.Text, "Content Security Policy") ||
-			(message.Type == chromedp.ConsoleError && !strings.Contains(message.Text, "net::ERR") && !strings.Contains(message.Text, "status of 4")) {
+			(message.Type == chromedp.ConsoleError && !expected) {
 			t.Errorf("browser console: %s (%s)", message.Text, message.URL)
 		}
 	}
