@@ -74,8 +74,8 @@ func TestReconnectCatchesUpInBrowser(t *testing.T) {
 	release := holdStreams(t, tab)
 	a.restart()
 	do(t, tab, "the page notices the lost connection", chromedp.WaitVisible(chromedp.CSS("[data-testid=stream-status]")))
-	a.customerSays("447700900777", `{"text":"Hello??"}`)
-	a.customerSays("447700900777", `{"text":"I paid yesterday"}`)
+	a.customerSays("447700900777", `{"name":"Rosa Diaz","text":"Hello??"}`)
+	a.customerSays("447700900777", `{"name":"Rosa Diaz","text":"I paid yesterday"}`)
 	screenshot(t, tab, "reconnecting")
 	if n := evaluate[int](t, tab, `document.querySelectorAll("[data-side=customer]").length`); n != 1 {
 		t.Fatalf("%d customer messages shown while disconnected, want the first only", n)
