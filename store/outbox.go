@@ -22,18 +22,21 @@ func (c conn) EnqueueOutbound(ctx context.Context, m Message, now int64) (int64,
 	if err != nil {
 		return 0, err
 	}
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO outbox (message_id, next_attempt_at) VALUES (?, ?)`, id, now); err != nil {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO outbox (message_id, contact_id, next_attempt_at) VALUES (?, ?, ?)`, id, m.ContactID, now); err != nil {
 		return 0, fmt.Errorf("store: enqueue message %d: %w", id, classify(err))
 	}
 	return id, nil
 }
 
-// DueOutbox returns up to limit items whose next attempt is due and that are not being sent right now.
+// DueOutbox returns up to limit items whose next attempt is due and that are not being sent right now, at most
+// one per contact: a message waits while an earlier one to the same contact is still in the outbox (waiting,
+// backing off or in flight), so each customer gets their messages in commit order, across restarts too.
 func (c conn) DueOutbox(ctx context.Context, now int64, limit int) ([]OutboxItem, error) {
 	const q = `SELECT o.attempts, ct.wa_id, m.id FROM outbox o
 		JOIN messages m ON m.id = o.message_id
 		JOIN contacts ct ON ct.id = m.contact_id
 		WHERE o.next_attempt_at <= ? AND o.in_flight_since = 0
+			AND NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.contact_id = o.contact_id AND earlier.message_id < o.message_id)
 		ORDER BY o.next_attempt_at, o.message_id LIMIT ?`
 	rows, err := c.q.QueryContext(ctx, q, now, limit)
 	if err != nil {
@@ -68,10 +71,13 @@ func (c conn) DueOutbox(ctx context.Context, now int64, limit int) ([]OutboxItem
 	return items, nil
 }
 
-// NextOutboxAttempt returns when the earliest waiting item is due, or 0 when the outbox is empty.
-func (c conn) NextOutboxAttempt(ctx context.Context) (int64, error) {
+// NextOutboxAttempt returns the earliest attempt of a waiting item due after now, or 0 when there is none.
+// Items already due are left out: each is being sent, waits for a free sender or waits for an earlier message
+// to the same contact, and the end of a send is what makes it worth another look.
+func (c conn) NextOutboxAttempt(ctx context.Context, now int64) (int64, error) {
 	var at int64
-	err := c.q.QueryRowContext(ctx, `SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox WHERE in_flight_since = 0`).Scan(&at)
+	const q = `SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox WHERE in_flight_since = 0 AND next_attempt_at > ?`
+	err := c.q.QueryRowContext(ctx, q, now).Scan(&at)
 	if err != nil {
 		return 0, fmt.Errorf("store: next outbox attempt: %w", classify(err))
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"testing"
 )
 
@@ -65,8 +67,11 @@ func TestOutboxLifecycle(t *testing.T) {
 	if items[0].RecipientWAID != "16505551234" || items[0].Attempts != 0 || items[0].Message.Body != "Yes, it comes in blue" {
 		t.Errorf("due item = %+v", items[0])
 	}
-	if next, _ := s.NextOutboxAttempt(ctx); next != 1000 {
+	if next, _ := s.NextOutboxAttempt(ctx, 999); next != 1000 {
 		t.Errorf("NextOutboxAttempt = %d, want 1000", next)
+	}
+	if next, _ := s.NextOutboxAttempt(ctx, 1000); next != 0 {
+		t.Errorf("NextOutboxAttempt once due = %d, want 0 (only later attempts count)", next)
 	}
 
 	// In flight: not due again, not counted as waiting for a time, listed for recovery.
@@ -76,7 +81,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if got := dueIDs(t, s, 1_000_000, 10); len(got) != 0 {
 		t.Errorf("in-flight message due again: %v", got)
 	}
-	if next, _ := s.NextOutboxAttempt(ctx); next != 0 {
+	if next, _ := s.NextOutboxAttempt(ctx, 0); next != 0 {
 		t.Errorf("NextOutboxAttempt with only in-flight rows = %d, want 0", next)
 	}
 	if inFlight, err := s.InFlightOutbox(ctx); err != nil || len(inFlight) != 1 || inFlight[0] != id {
@@ -100,7 +105,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if len(items) != 1 || items[0].Attempts != 1 {
 		t.Errorf("due at retry time = %+v", items)
 	}
-	if next, _ := s.NextOutboxAttempt(ctx); next != 3000 {
+	if next, _ := s.NextOutboxAttempt(ctx, 2999); next != 3000 {
 		t.Errorf("NextOutboxAttempt = %d, want 3000", next)
 	}
 
@@ -149,21 +154,22 @@ func TestOutboxFailed(t *testing.T) {
 	}
 }
 
+// TestDueOutboxOrderAndLimit: across contacts, due messages come by their next attempt, then commit order.
 func TestDueOutboxOrderAndLimit(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	i := mustInteraction(t, s, "16505551234")
-	enqueue := func(at int64) int64 {
+	enqueue := func(waID string, at int64) int64 {
+		i := mustInteraction(t, s, waID)
 		id, err := s.EnqueueOutbound(ctx, Message{InteractionID: i.ID, ContactID: i.ContactID, PhoneNumberID: testPhoneNumberID, Kind: "text", Body: "x"}, at)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	a := enqueue(1000)
-	b := enqueue(1000)
-	c := enqueue(500)
-	d := enqueue(2000)
+	a := enqueue("16505550001", 1000)
+	b := enqueue("16505550002", 1000)
+	c := enqueue("16505550003", 500)
+	d := enqueue("16505550004", 2000)
 	tests := []struct {
 		now   int64
 		limit int
@@ -175,20 +181,94 @@ func TestDueOutboxOrderAndLimit(t *testing.T) {
 		{499, 10, nil},
 	}
 	for _, tt := range tests {
-		got := dueIDs(t, s, tt.now, tt.limit)
-		if len(got) != len(tt.want) {
+		if got := dueIDs(t, s, tt.now, tt.limit); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("DueOutbox(%d, %d) = %v, want %v", tt.now, tt.limit, got, tt.want)
-			continue
-		}
-		for k := range got {
-			if got[k] != tt.want[k] {
-				t.Errorf("DueOutbox(%d, %d) = %v, want %v", tt.now, tt.limit, got, tt.want)
-				break
-			}
 		}
 	}
 	if n, _ := s.OutboxLength(ctx); n != 4 {
 		t.Errorf("OutboxLength = %d, want 4", n)
+	}
+}
+
+// TestDueOutboxKeepsEachContactsOrder: a message is not due while an earlier one to the same contact is still
+// in the outbox, whether waiting, in flight or backing off; other contacts are not held up.
+func TestDueOutboxKeepsEachContactsOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	x := mustInteraction(t, s, "16505550001")
+	y := mustInteraction(t, s, "16505550002")
+	enqueue := func(i Interaction, at int64) int64 {
+		id, err := s.EnqueueOutbound(ctx, Message{InteractionID: i.ID, ContactID: i.ContactID, PhoneNumberID: testPhoneNumberID, Kind: "text", Body: "x"}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a := enqueue(x, 1000)
+	b := enqueue(x, 1000)
+	c := enqueue(y, 1000)
+	check := func(when string, now int64, want ...int64) {
+		t.Helper()
+		if got := dueIDs(t, s, now, 10); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: due %v, want %v", when, got, want)
+		}
+	}
+	check("waiting", 1000, a, c)
+	if err := s.MarkInFlight(ctx, a, 1000); err != nil {
+		t.Fatal(err)
+	}
+	check("first in flight", 1000, c)
+	if err := s.OutboxRetry(ctx, a, 3000, "http 500"); err != nil {
+		t.Fatal(err)
+	}
+	check("first backing off", 2000, c)
+	check("first due again", 3000, c, a)
+	if err := s.MarkInFlight(ctx, a, 3000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OutboxAccepted(ctx, a, "wamid.a", 3100); err != nil {
+		t.Fatal(err)
+	}
+	check("first sent", 3100, b, c)
+	if next, _ := s.NextOutboxAttempt(ctx, 3100); next != 0 {
+		t.Errorf("NextOutboxAttempt = %d, want 0 (all due already)", next)
+	}
+}
+
+// TestOutboxContactMigration: rows queued before the outbox knew their contact get it from their message.
+func TestOutboxContactMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "switchboard.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mustInteraction(t, s, "16505550001")
+	y := mustInteraction(t, s, "16505550002")
+	var ids []int64
+	for _, i := range []Interaction{x, x, y} {
+		id, err := s.EnqueueOutbound(ctx, Message{InteractionID: i.ID, ContactID: i.ContactID, PhoneNumberID: testPhoneNumberID, Kind: "text", Body: "x"}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	// Back to the schema before migration 5, with the rows still queued.
+	mustExec(t, s, `DROP INDEX outbox_contact`)
+	mustExec(t, s, `ALTER TABLE outbox DROP COLUMN contact_id`)
+	mustExec(t, s, `DELETE FROM schema_migrations WHERE name = '005_outbox_contact.sql'`)
+	s.Close()
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, want := dueIDs(t, s, 1000, 10), []int64{ids[0], ids[2]}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("due after migrating = %v, want %v", got, want)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.contact_id <> m.contact_id`); n != 0 {
+		t.Errorf("%d outbox rows with the wrong contact", n)
 	}
 }
 

@@ -1,5 +1,6 @@
-// Package outbox sends committed outbound messages to the Cloud API: in order of commit, retrying transient
-// failures with backoff, never sending a message twice, and recording every outcome on the message.
+// Package outbox sends committed outbound messages to the Cloud API: to each contact in order of commit, to
+// several contacts at once, retrying transient failures with backoff, never sending a message twice, and
+// recording every outcome on the message.
 package outbox
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"switchboard/internal/events"
@@ -48,13 +50,25 @@ type Worker struct {
 	Blobs    Blobs
 	// UploadTimeout bounds one upload, which takes far longer than a send.
 	UploadTimeout time.Duration
-	kick          chan struct{}
+	// Concurrency is how many messages may be sent or uploaded at once, each to a different contact, so one
+	// customer's large file does not hold up everyone else's messages.
+	Concurrency int
+
+	kick chan struct{}
+	mu   sync.Mutex
+	// working holds the contacts whose message is being sent or uploaded here. The store holds back a
+	// contact's later messages, but the one being worked on still reads as due until it is marked in flight
+	// (an upload never is), so without this it could start twice.
+	working  map[int64]bool
+	finished *sync.Cond // broadcast, under mu, whenever a contact leaves working
 }
 
 // New returns a worker.
 func New(st *store.Store, bus events.Bus, client Sender, log *slog.Logger, now func() time.Time) *Worker {
-	return &Worker{Store: st, Bus: bus, Client: client, Log: log, Now: now, SendTimeout: 20 * time.Second, UploadTimeout: 15 * time.Minute,
-		kick: make(chan struct{}, 1)}
+	w := &Worker{Store: st, Bus: bus, Client: client, Log: log, Now: now, SendTimeout: 20 * time.Second, UploadTimeout: 15 * time.Minute,
+		Concurrency: 4, kick: make(chan struct{}, 1), working: map[int64]bool{}}
+	w.finished = sync.NewCond(&w.mu)
+	return w
 }
 
 // Kick says a message was committed; it never blocks.
@@ -78,50 +92,97 @@ func (w *Worker) Recover(ctx context.Context) error {
 	return nil
 }
 
-// Run sends due messages until ctx ends. A send already under way finishes (bounded by SendTimeout) so its
-// outcome is recorded.
+// Run sends due messages until ctx ends, then returns once the sends under way have recorded their outcome
+// (a send is bounded by SendTimeout; an upload stops with ctx and runs again at the next start).
 func (w *Worker) Run(ctx context.Context) {
+	defer w.waitIdle()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		w.Drain(ctx)
+		now := w.Now()
 		wait := time.Minute
-		if next, err := w.Store.NextOutboxAttempt(context.WithoutCancel(ctx)); err == nil && next > 0 {
-			wait = time.Until(time.UnixMilli(next))
+		if _, err := w.dispatch(ctx, now); err != nil {
+			wait = time.Second // messages may be due; look again soon
+		} else if next, err := w.Store.NextOutboxAttempt(context.WithoutCancel(ctx), now.UnixMilli()); err == nil && next > 0 {
+			wait = time.UnixMilli(next).Sub(now)
 		}
-		if wait < 0 {
-			wait = 0
-		}
-		timer.Reset(wait)
+		timer.Reset(max(wait, 0))
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.kick:
+		case <-w.kick: // a message was committed or a send ended
 		case <-timer.C:
 		}
 	}
 }
 
-// Drain sends every message due now, one at a time in commit order, and returns when none is due or ctx ends.
+// Drain sends every message due now, as Run does, and returns once none is due and no send is under way.
+// When ctx ends it starts no more and waits for those under way.
 func (w *Worker) Drain(ctx context.Context) {
-	for ctx.Err() == nil {
-		items, err := w.Store.DueOutbox(ctx, w.Now().UnixMilli(), 16)
-		if err != nil {
-			if ctx.Err() == nil {
-				w.Log.Error("outbox: read due messages", "err", err)
-			}
-			return
+	for {
+		started, _ := w.dispatch(ctx, w.Now())
+		w.mu.Lock()
+		busy := len(w.working) > 0
+		if busy {
+			w.finished.Wait()
 		}
-		if len(items) == 0 {
+		w.mu.Unlock()
+		if started == 0 && !busy {
 			return
-		}
-		for _, item := range items {
-			if ctx.Err() != nil {
-				return
-			}
-			w.send(ctx, item)
 		}
 	}
+}
+
+// dispatch starts a send of each due message whose contact has none under way, as far as Concurrency allows,
+// and reports how many it started.
+func (w *Worker) dispatch(ctx context.Context, now time.Time) (int, error) {
+	if ctx.Err() != nil {
+		return 0, nil
+	}
+	limit := max(w.Concurrency, 1)
+	// mu is held across the read so a send that ends meanwhile cannot free its contact between the read and
+	// the check below: the row read could be the one that send just finished, and would go twice.
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.working) >= limit {
+		return 0, nil
+	}
+	// The store returns at most one due message per contact, so reading limit rows finds every free slot a
+	// message even when the rows of contacts under way come first.
+	items, err := w.Store.DueOutbox(ctx, now.UnixMilli(), limit)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.Log.Error("outbox: read due messages", "err", err)
+		}
+		return 0, err
+	}
+	started := 0
+	for _, item := range items {
+		contact := item.Message.ContactID
+		if w.working[contact] || len(w.working) >= limit {
+			continue
+		}
+		w.working[contact] = true
+		started++
+		go func() {
+			w.send(ctx, item)
+			w.mu.Lock()
+			delete(w.working, contact)
+			w.finished.Broadcast()
+			w.mu.Unlock()
+			w.Kick() // the contact's next message, or another waiting for a free slot, may go now
+		}()
+	}
+	return started, nil
+}
+
+// waitIdle returns once no send is under way.
+func (w *Worker) waitIdle() {
+	w.mu.Lock()
+	for len(w.working) > 0 {
+		w.finished.Wait()
+	}
+	w.mu.Unlock()
 }
 
 // send makes one attempt. Outcomes are stored with a context that outlives ctx so a shutdown mid-send still

@@ -89,11 +89,17 @@ func (api *mediaAPI) counts() (uploads, sends int) {
 // withMedia gives the worker files and an uploader talking to api.
 func (h *harness) withMedia(api *mediaAPI) *media.Files {
 	h.t.Helper()
+	return h.withServer(api.server)
+}
+
+// withServer gives the worker files, and a client and uploader talking to server.
+func (h *harness) withServer(server *httptest.Server) *media.Files {
+	h.t.Helper()
 	files, err := media.OpenFiles(filepath.Join(h.t.TempDir(), "media"))
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	client := &whatsapp.Client{BaseURL: api.server.URL, Version: "v21.0", AccessToken: accessToken, HTTP: api.server.Client()}
+	client := &whatsapp.Client{BaseURL: server.URL, Version: "v21.0", AccessToken: accessToken, HTTP: server.Client()}
 	h.worker.Client, h.worker.Uploader, h.worker.Blobs = client, client, files
 	return files
 }

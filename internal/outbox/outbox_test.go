@@ -118,7 +118,7 @@ func reengagement(w http.ResponseWriter, r *http.Request) {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	store  *store.Store
 	hub    *events.Hub
@@ -128,7 +128,7 @@ type harness struct {
 	inter  store.Interaction
 }
 
-func newHarness(t *testing.T, client outbox.Sender) *harness {
+func newHarness(t testing.TB, client outbox.Sender) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "switchboard.db"))
@@ -146,25 +146,38 @@ func newHarness(t *testing.T, client outbox.Sender) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contact, err := st.EnsureContact(ctx, customer, "Sheena", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.inter, err = st.CreateInteraction(ctx, contact.ID, phoneNumberID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := st.AssignInteraction(ctx, h.inter.ID, h.agent, 1); err != nil || !ok {
-		t.Fatalf("assign: %v %v", ok, err)
-	}
+	h.inter = h.addContact(customer)
 	return h
 }
 
-// enqueue commits an agent's text as Send does.
+// addContact gives the harness's agent an active interaction with the customer waID.
+func (h *harness) addContact(waID string) store.Interaction {
+	h.t.Helper()
+	contact, err := h.store.EnsureContact(h.ctx, waID, "Sheena", 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	i, err := h.store.CreateInteraction(h.ctx, contact.ID, phoneNumberID, 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if ok, err := h.store.AssignInteraction(h.ctx, i.ID, h.agent, 1); err != nil || !ok {
+		h.t.Fatalf("assign: %v %v", ok, err)
+	}
+	return i
+}
+
+// enqueue commits an agent's text to the harness's customer as Send does.
 func (h *harness) enqueue(text string) int64 {
 	h.t.Helper()
+	return h.enqueueTo(h.inter, text)
+}
+
+// enqueueTo commits an agent's text in interaction i as Send does.
+func (h *harness) enqueueTo(i store.Interaction, text string) int64 {
+	h.t.Helper()
 	now := h.clock.Now().UnixMilli()
-	id, err := h.store.EnqueueOutbound(h.ctx, store.Message{InteractionID: h.inter.ID, ContactID: h.inter.ContactID, PhoneNumberID: phoneNumberID,
+	id, err := h.store.EnqueueOutbound(h.ctx, store.Message{InteractionID: i.ID, ContactID: i.ContactID, PhoneNumberID: phoneNumberID,
 		Kind: "text", Body: text, AuthorID: h.agent, OriginatedAt: now, ReceivedAt: now}, now)
 	if err != nil {
 		h.t.Fatal(err)
