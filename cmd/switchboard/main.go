@@ -156,8 +156,11 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 
 	now := time.Now
 	hub := events.NewHub()
-	client := &whatsapp.Client{BaseURL: apiBase, Version: cfg.APIVersion, AccessToken: cfg.AccessToken, HTTP: &http.Client{Timeout: 30 * time.Second},
-		MediaHTTP: &http.Client{}}
+	// The outbox sends to several customers at once; keep that many connections to the API open for reuse.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 8
+	client := &whatsapp.Client{BaseURL: apiBase, Version: cfg.APIVersion, AccessToken: cfg.AccessToken,
+		HTTP: &http.Client{Timeout: 30 * time.Second, Transport: transport}, MediaHTTP: &http.Client{Transport: transport}}
 	router := routing.New(st, hub, opts, log.With("component", "routing"), now)
 	a.worker = outbox.New(st, hub, client, log.With("component", "outbox"), now)
 	a.worker.Uploader, a.worker.Blobs = client, files
