@@ -186,7 +186,7 @@ func ResponsesPanel(v ResponsesPanelView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" placeholder=\"Search by name, text or shortcut\" aria-label=\"Search responses\" autocomplete=\"off\" data-testid=\"responses-search\"> <select name=\"kind\" aria-label=\"Show\" data-testid=\"responses-kind\"><option value=\"\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" placeholder=\"Search responses\" title=\"Finds responses by name, text or /shortcut\" aria-label=\"Search responses by name, text or shortcut\" autocomplete=\"off\" data-testid=\"responses-search\"> <select name=\"kind\" aria-label=\"Show\" data-testid=\"responses-kind\"><option value=\"\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
