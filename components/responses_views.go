@@ -55,7 +55,7 @@ type ResponseItemView struct {
 	Text          string
 	Attachments   []ResponseFileView
 	Structured    bool
-	Unavailable   string // why it cannot be sent now (an interactive message outside the window)
+	Unavailable   string // why it cannot be sent now (an interactive message outside the window, a template WhatsApp has not approved)
 }
 
 // AttachmentsJSON is the item's attachments for static/responses.js.
@@ -190,6 +190,7 @@ type ResponseRow struct {
 	Active   bool
 	Status   string // WhatsApp's view of a notification
 	Detail   string
+	Blocked  bool // WhatsApp does not allow it to be sent in this status, so agents cannot send it
 }
 
 // ResponseNewForm is the form that starts a response.
@@ -202,24 +203,25 @@ type ResponseNewForm struct {
 
 // ResponseEditView is the edit page of one response.
 type ResponseEditView struct {
-	Nav          Nav
-	ID           int64
-	Kind         string
-	KindLabel    string
-	Name         string
-	CategoryID   string
-	Categories   []Option
-	Shortcut     string
-	Active       bool
-	Body         string
-	Attachments  []ResponseFileView
-	Template     TemplateForm
-	Interactive  InteractiveForm
-	Status       string
-	StatusDetail string
-	Errors       map[string]string
-	Saved        bool
-	Fields       []Option // the {field} tokens and their meaning
+	Nav           Nav
+	ID            int64
+	Kind          string
+	KindLabel     string
+	Name          string
+	CategoryID    string
+	Categories    []Option
+	Shortcut      string
+	Active        bool
+	Body          string
+	Attachments   []ResponseFileView
+	Template      TemplateForm
+	Interactive   InteractiveForm
+	Status        string
+	StatusDetail  string
+	StatusBlocked bool // agents cannot send the notification in this status
+	Errors        map[string]string
+	Saved         bool
+	Fields        []Option // the {field} tokens and their meaning
 }
 
 // TemplateForm is the structure of a notification as the edit form shows it.

@@ -184,6 +184,7 @@ type ComposerView struct {
 	Attachment    AttachmentPickerView
 	AutoTemplate  string             // the notification that carries text after the response window, "" when off
 	AutoBody      string             // its body, with {{1}} where the text goes
+	AutoBlocked   string             // why WhatsApp would refuse it now (its template is not approved), "" when it goes
 	Attachments   []ResponseFileView // response files to send after the text
 }
 

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -207,6 +209,71 @@ func (c conn) SetTemplateStatus(ctx context.Context, id int64, templateID, statu
 		return fmt.Errorf("store: template status of response %d: %w", id, classify(err))
 	}
 	return nil
+}
+
+// SetTemplateSubmitted records that WhatsApp took a notification's template without saying its status
+// (an edit): the id is kept, the status left as it is, and an earlier failure's explanation cleared.
+func (c conn) SetTemplateSubmitted(ctx context.Context, id int64, templateID string) error {
+	const q = `UPDATE responses SET wa_template_id = CASE WHEN ? <> '' THEN ? ELSE wa_template_id END,
+		wa_detail = CASE WHEN wa_status = '' THEN '' ELSE wa_detail END WHERE id = ?`
+	if _, err := c.q.ExecContext(ctx, q, templateID, templateID, id); err != nil {
+		return fmt.Errorf("store: template of response %d submitted: %w", id, classify(err))
+	}
+	return nil
+}
+
+// TemplateReview is news about a template from WhatsApp's template status webhook, worded for the
+// notification registered as that template.
+type TemplateReview struct {
+	TemplateID string // WhatsApp's id of the template
+	Name       string
+	Language   string
+	Status     string // the status to record (APPROVED, REJECTED, PAUSED, ...)
+	KeepStatus bool   // the news does not change the status (a template flagged or locked); only Detail is recorded
+	Detail     string
+	At         int64 // when WhatsApp triggered the webhook, Unix milliseconds; 0 when unknown
+}
+
+// ApplyTemplateReview records WhatsApp's news about a template on the notification registered as it:
+// the one with the template's name and language (en-US and en_US are the same language), else the
+// one with its WhatsApp id, retired or not. It returns the notification as it is now and whether
+// anything changed; ErrNotFound when no notification is that template. The same news twice changes
+// nothing, and news older than the latest applied is ignored.
+func (c conn) ApplyTemplateReview(ctx context.Context, review TemplateReview) (Response, bool, error) {
+	const byName = `SELECT id, wa_status_at FROM responses WHERE kind = 'notification' AND template_name = ?
+		AND REPLACE(template_language, '-', '_') = REPLACE(?, '-', '_') ORDER BY id LIMIT 1`
+	const byID = `SELECT id, wa_status_at FROM responses WHERE kind = 'notification' AND ? <> '' AND wa_template_id = ? ORDER BY id LIMIT 1`
+	var id, statusAt int64
+	err := c.q.QueryRowContext(ctx, byName, review.Name, review.Language).Scan(&id, &statusAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = c.q.QueryRowContext(ctx, byID, review.TemplateID, review.TemplateID).Scan(&id, &statusAt)
+	}
+	if err != nil {
+		return Response{}, false, fmt.Errorf("store: template %s %s: %w", review.Name, review.Language, classify(err))
+	}
+	const q = `SELECT ` + responseColumns + ` FROM responses r JOIN response_categories c ON c.id = r.category_id WHERE r.id = ?`
+	r, err := scanResponse(c.q.QueryRowContext(ctx, q, id))
+	if err != nil {
+		return Response{}, false, fmt.Errorf("store: template %s %s: %w", review.Name, review.Language, classify(err))
+	}
+	if review.At != 0 && review.At < statusAt {
+		return r, false, nil
+	}
+	status := review.Status
+	if review.KeepStatus {
+		status = r.WAStatus
+	}
+	templateID := r.WATemplateID
+	if review.TemplateID != "" {
+		templateID = review.TemplateID
+	}
+	changed := status != r.WAStatus || review.Detail != r.WADetail || templateID != r.WATemplateID
+	const update = `UPDATE responses SET wa_template_id = ?, wa_status = ?, wa_detail = ?, wa_status_at = MAX(wa_status_at, ?) WHERE id = ?`
+	if _, err := c.q.ExecContext(ctx, update, templateID, status, review.Detail, review.At, id); err != nil {
+		return Response{}, false, fmt.Errorf("store: template status of response %d: %w", id, classify(err))
+	}
+	r.WATemplateID, r.WAStatus, r.WADetail = templateID, status, review.Detail
+	return r, changed, nil
 }
 
 // ClearTemplateID forgets a notification's WhatsApp template id (WhatsApp no longer has it).

@@ -160,3 +160,71 @@ func TestCustomerWindowStart(t *testing.T) {
 		t.Errorf("other number: %d", at)
 	}
 }
+
+// TestApplyTemplateReview: WhatsApp's news about a template is recorded on the notification registered as
+// it, found by name and language (or, failing that, by WhatsApp's id); the same news twice changes
+// nothing, older news does not undo newer, news that keeps the status changes only the detail, and a
+// template no notification is gives ErrNotFound.
+func TestApplyTemplateReview(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	seeded, err := s.ResponseByTemplate(ctx, "thank_you_patience")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTemplateStatus(ctx, seeded.ID, "", "APPROVED", ""); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(review TemplateReview) (Response, bool) {
+		t.Helper()
+		r, changed, err := s.ApplyTemplateReview(ctx, review)
+		if err != nil {
+			t.Fatalf("apply %+v: %v", review, err)
+		}
+		stored, err := s.ResponseByID(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.WAStatus != r.WAStatus || stored.WADetail != r.WADetail || stored.WATemplateID != r.WATemplateID {
+			t.Errorf("returned %+v, stored %+v", r, stored)
+		}
+		return r, changed
+	}
+
+	rejected := TemplateReview{TemplateID: "594425479261596", Name: "thank_you_patience", Language: "en-US", Status: "REJECTED",
+		Detail: "Rejected by WhatsApp (INVALID_FORMAT).", At: 2000}
+	r, changed := apply(rejected)
+	if !changed || r.ID != seeded.ID || r.WAStatus != "REJECTED" || r.WADetail != rejected.Detail || r.WATemplateID != "594425479261596" {
+		t.Errorf("rejection recorded as %+v (changed %v)", r, changed)
+	}
+	if _, changed := apply(rejected); changed {
+		t.Error("the same news twice changed something")
+	}
+	if r, changed := apply(TemplateReview{Name: "thank_you_patience", Language: "en_US", Status: "PENDING", At: 1000}); changed || r.WAStatus != "REJECTED" {
+		t.Errorf("older news undid newer: %+v", r)
+	}
+	if r, changed := apply(TemplateReview{Name: "thank_you_patience", Language: "en_US", Status: "APPROVED", At: 3000}); !changed || r.WAStatus != "APPROVED" || r.WADetail != "" {
+		t.Errorf("approval recorded as %+v", r)
+	}
+	if r, _ := apply(TemplateReview{Name: "thank_you_patience", Language: "en_US", KeepStatus: true, Detail: "Flagged.", At: 4000}); r.WAStatus != "APPROVED" || r.WADetail != "Flagged." {
+		t.Errorf("flag recorded as %+v", r)
+	}
+	// Renamed here since: still found by the id WhatsApp gave it, and news without a time always applies.
+	mustExec(t, s, `UPDATE responses SET template_name = 'thanks', active = 0 WHERE id = ?`, seeded.ID)
+	if r, changed := apply(TemplateReview{TemplateID: "594425479261596", Name: "thank_you_patience", Language: "en_US", Status: "PAUSED", Detail: "Paused."}); !changed || r.WAStatus != "PAUSED" {
+		t.Errorf("found by id: %+v", r)
+	}
+	if _, _, err := s.ApplyTemplateReview(ctx, TemplateReview{TemplateID: "1", Name: "unknown", Language: "en", Status: "APPROVED"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown template: %v, want ErrNotFound", err)
+	}
+	if _, _, err := s.ApplyTemplateReview(ctx, TemplateReview{Name: "unknown", Language: "en", Status: "APPROVED"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown template without an id: %v, want ErrNotFound", err)
+	}
+	text, err := s.CreateResponse(ctx, Response{CategoryID: seeded.CategoryID, Name: "Not a template", Kind: ResponseText, Body: "x", TemplateName: "thanks", TemplateLanguage: "en_US", Active: true}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, _ := s.ApplyTemplateReview(ctx, TemplateReview{Name: "thanks", Language: "en_US", Status: "APPROVED"}); r.ID == text {
+		t.Error("a text response was taken for a template")
+	}
+}

@@ -41,7 +41,7 @@ func (s *Server) responsesAdminView(c echo.Context) (components.ResponsesAdminVi
 	for _, r := range responses {
 		counts[r.CategoryID]++
 		view.Responses = append(view.Responses, components.ResponseRow{ID: r.ID, Name: r.Name, Category: r.CategoryName, Kind: notify.KindLabel(r.Kind),
-			Shortcut: r.Shortcut, Active: r.Active, Status: r.WAStatus, Detail: r.WADetail})
+			Shortcut: r.Shortcut, Active: r.Active, Status: r.WAStatus, Detail: r.WADetail, Blocked: notify.Unsendable(r) != ""})
 	}
 	for _, cat := range categories {
 		view.Categories = append(view.Categories, components.CategoryRow{ID: cat.ID, Name: cat.Name, Count: counts[cat.ID]})
@@ -130,7 +130,7 @@ func (s *Server) responseEditView(c echo.Context, r store.Response) (components.
 	}
 	view := components.ResponseEditView{Nav: s.nav(c, "admin"), ID: r.ID, Kind: r.Kind, KindLabel: notify.KindLabel(r.Kind), Name: r.Name,
 		CategoryID: strconv.FormatInt(r.CategoryID, 10), Shortcut: r.Shortcut, Active: r.Active, Body: r.Body,
-		Status: r.WAStatus, StatusDetail: r.WADetail, Errors: map[string]string{}}
+		Status: r.WAStatus, StatusDetail: r.WADetail, StatusBlocked: notify.Unsendable(r) != "", Errors: map[string]string{}}
 	for _, cat := range categories {
 		view.Categories = append(view.Categories, components.Option{Value: strconv.FormatInt(cat.ID, 10), Label: cat.Name})
 	}

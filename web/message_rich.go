@@ -161,6 +161,7 @@ func (s *Server) automaticNotice(ctx context.Context, composer *components.Compo
 		return err
 	}
 	composer.AutoTemplate, composer.AutoBody = definition.Template.Name, definition.Template.Body
+	composer.AutoBlocked = notify.Unsendable(response)
 	return nil
 }
 

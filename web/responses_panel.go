@@ -71,6 +71,9 @@ func (s *Server) responsesView(ctx context.Context, vc viewContext, user store.U
 		if notify.Interactive(r.Kind) && !window.Open(vc.now.UnixMilli()) {
 			item.Unavailable = "Only within 24 hours of the customer's last message."
 		}
+		if why := notify.Unsendable(r); why != "" {
+			item.Unavailable = why
+		}
 		if item.Shortcut != "" {
 			shortcuts = append(shortcuts, item)
 		}

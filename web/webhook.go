@@ -53,7 +53,8 @@ func (s *Server) webhookReceive(c echo.Context) error {
 	if err != nil {
 		return s.webhookStoreFailed(c, err)
 	}
-	s.Log.Debug("webhook stored", "messages", result.Messages, "duplicates", result.Duplicates, "statuses", result.Statuses, "quarantined", result.Quarantined)
+	s.Log.Debug("webhook stored", "messages", result.Messages, "duplicates", result.Duplicates, "statuses", result.Statuses,
+		"template_statuses", result.TemplateStatuses, "unknown_templates", result.UnknownTemplates, "quarantined", result.Quarantined)
 	return c.String(http.StatusOK, "ok")
 }
 

@@ -23,6 +23,8 @@ func FuzzWebhookEndpoint(f *testing.F) {
 		webhookBody([]change{{phoneNumberID: testPhoneNumberID, messages: []string{textMessage("dup", "1", "a"), textMessage("dup", "2", "b")}}}),
 		[]byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"errors":[{"code":131000,"title":"x"}]}}]}]}`),
 		[]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"metadata":{},"messages":[{}]}}]}]}`),
+		templateStatusBody("REJECTED", "INVALID_FORMAT", 1751247548, `,"rejection_info":{"reason":"r","recommendation":"x"}`),
+		templateStatusBody("PAUSED", "NONE", 0, `,"other_info":{"title":"FIRST_PAUSE","description":"d"},"disable_info":{"disable_date":"1"}`),
 		[]byte(`{}`),
 		[]byte(``),
 		[]byte(`{"entry":null}`),

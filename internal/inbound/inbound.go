@@ -1,5 +1,5 @@
-// Package inbound turns a parsed webhook into stored messages, contacts, interactions and delivery states, all
-// in one transaction, then tells the rest of the system what changed.
+// Package inbound turns a parsed webhook into stored messages, contacts, interactions, delivery states and
+// notification template statuses, all in one transaction, then tells the rest of the system what changed.
 package inbound
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"switchboard/internal/events"
 	"switchboard/internal/media"
+	"switchboard/internal/notify"
 	"switchboard/internal/phonenumber"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
@@ -35,6 +36,9 @@ type Intake struct {
 // Result counts what a batch changed.
 type Result struct {
 	Messages, Duplicates, Statuses, Quarantined, Errors int
+	// TemplateStatuses counts template status changes recorded on a notification; UnknownTemplates
+	// those about templates no notification is.
+	TemplateStatuses, UnknownTemplates int
 }
 
 // change is an event to publish once the transaction has committed.
@@ -48,10 +52,11 @@ type change struct {
 func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, error) {
 	var result Result
 	var changes []change
+	var unknownTemplates []whatsapp.TemplateStatusChange
 	newInteraction, newMedia := false, false
 	now := in.Now().UnixMilli()
 	err := in.Store.WithTx(ctx, func(tx *store.Tx) error {
-		result, changes, newInteraction, newMedia = Result{}, nil, false, false
+		result, changes, unknownTemplates, newInteraction, newMedia = Result{}, nil, nil, false, false
 		for _, item := range batch.Malformed {
 			if err := tx.AddQuarantine(ctx, "webhook", item.Reason, string(item.Raw), now); err != nil {
 				return err
@@ -90,6 +95,19 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 				changes = append(changes, c)
 			}
 		}
+		for _, templateStatus := range batch.TemplateStatuses {
+			_, _, err := tx.ApplyTemplateReview(ctx, notify.Review(templateStatus))
+			if errors.Is(err, store.ErrNotFound) {
+				// A template made elsewhere in the account (WhatsApp Manager, another app): nothing here to update.
+				unknownTemplates = append(unknownTemplates, templateStatus)
+				result.UnknownTemplates++
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			result.TemplateStatuses++
+		}
 		return nil
 	})
 	if err != nil {
@@ -97,6 +115,12 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 	}
 	for _, item := range batch.Malformed {
 		in.Log.Warn("webhook item quarantined", "reason", item.Reason, "bytes", len(item.Raw))
+	}
+	for _, t := range batch.TemplateStatuses {
+		in.Log.Info("whatsapp template status", "template", t.Name, "language", t.Language, "template_id", t.TemplateID, "event", t.Event, "reason", t.Reason)
+	}
+	for _, t := range unknownTemplates {
+		in.Log.Info("template status ignored: no notification is this template", "template", t.Name, "language", t.Language, "template_id", t.TemplateID, "event", t.Event)
 	}
 	for _, valueError := range batch.Errors {
 		in.Log.Warn("whatsapp reported an error", "phone_number_id", valueError.PhoneNumberID, "code", valueError.Code, "title", valueError.Title)

@@ -20,6 +20,7 @@ type Draft struct {
 	Header     HeaderFile
 	Problems   []string
 	definition Definition
+	unsendable string // why WhatsApp would refuse a notification's template, from Unsendable
 }
 
 // DraftField is one value of a draft: a template parameter, or a text of an interactive message.
@@ -77,6 +78,7 @@ func NewDraft(response store.Response, values Values) (Draft, error) {
 	case KindNotification:
 		t := definition.Template
 		d.Template = t.Name + " · " + t.Language
+		d.unsendable = Unsendable(response)
 		for _, p := range t.ParameterList() {
 			value := ""
 			if p.Field != "" {
@@ -213,6 +215,9 @@ func checkField(f DraftField) string {
 
 // validateTemplate checks the lengths WhatsApp enforces once parameters are filled in.
 func (d *Draft) validateTemplate() {
+	if d.unsendable != "" {
+		d.Problems = append(d.Problems, d.unsendable)
+	}
 	t := d.definition.Template
 	if t.Header.Format == HeaderText {
 		if n := chars(d.fillTemplateText(t.Header.Text, "header")); n > MaxHeaderText {

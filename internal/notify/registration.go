@@ -102,7 +102,25 @@ func (s *Service) Register(ctx context.Context, responseID int64) (store.Respons
 		s.Log.Warn("notify: register template", "response", responseID, "err", err)
 		return s.recordStatus(ctx, response, "", "", "Could not reach WhatsApp to register the template; it is tried again at the next start.")
 	}
+	if report.Status == "" {
+		// An edit is answered {"success":true} alone: the status stays what WhatsApp said last until its
+		// template status webhook says what the review of the edit decided.
+		return s.recordSubmitted(ctx, response, report.ID)
+	}
 	return s.recordStatus(ctx, response, report.ID, report.Status, "")
+}
+
+// recordSubmitted records that WhatsApp took a template without saying its status. The recorded status
+// is not written back, so a status webhook that arrived meanwhile stands.
+func (s *Service) recordSubmitted(ctx context.Context, response store.Response, templateID string) (store.Response, error) {
+	if err := s.Store.SetTemplateSubmitted(ctx, response.ID, templateID); err != nil {
+		return store.Response{}, fmt.Errorf("notify: register %d: %w", response.ID, err)
+	}
+	updated, err := s.Store.ResponseByID(ctx, response.ID)
+	if err != nil {
+		return store.Response{}, fmt.Errorf("notify: register %d: %w", response.ID, err)
+	}
+	return updated, nil
 }
 
 // templateExistsSubcode is Meta's error subcode for creating a template whose name and language exist.

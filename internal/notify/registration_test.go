@@ -23,6 +23,8 @@ type registry struct {
 	edited    []string
 	refuse    *whatsapp.APIError
 	down      bool
+	// successOnly answers edits as Meta does, {"success":true} without a status.
+	successOnly bool
 }
 
 func (r *registry) CreateTemplate(_ context.Context, waba string, d whatsapp.TemplateDefinition) (whatsapp.TemplateStatusReport, error) {
@@ -44,6 +46,9 @@ func (r *registry) CreateTemplate(_ context.Context, waba string, d whatsapp.Tem
 
 func (r *registry) EditTemplate(_ context.Context, id string, d whatsapp.TemplateDefinition) (whatsapp.TemplateStatusReport, error) {
 	r.edited = append(r.edited, id)
+	if r.successOnly {
+		return whatsapp.TemplateStatusReport{ID: id, Success: true}, nil
+	}
 	return whatsapp.TemplateStatusReport{ID: id, Status: "APPROVED", Success: true}, nil
 }
 
@@ -150,5 +155,43 @@ func TestTemplateRegistration(t *testing.T) {
 	}
 	if r, _ := none.Store.ResponseByTemplate(ctx, "thank_you_patience"); r.WADetail != notify.NotRegistered {
 		t.Errorf("without an account: %q", r.WADetail)
+	}
+}
+
+// TestTemplateEditKeepsStatus: an edit WhatsApp answers without a status leaves the status as WhatsApp
+// last said it (its status webhook tells what the review of the edit decided), even when that webhook
+// arrived first.
+func TestTemplateEditKeepsStatus(t *testing.T) {
+	ctx := context.Background()
+	r := &registry{templates: map[string]whatsapp.TemplateDefinition{}, successOnly: true}
+	s := newService(t, r)
+	categories, _ := s.Store.ResponseCategories(ctx)
+	in := notify.ResponseInput{CategoryID: categories[0].ID, Name: "Order update", Kind: notify.KindNotification, Active: true, Definition: notify.Definition{
+		Template: &notify.Template{Name: "order_update", Language: "en", Category: "UTILITY", Body: "Order {{1}} shipped"}}}
+	id, _, err := s.SaveResponse(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Store.ApplyTemplateReview(ctx, notify.Review(whatsapp.TemplateStatusChange{Event: "REJECTED", Reason: "INVALID_FORMAT",
+		TemplateID: "id-order_update", Name: "order_update", Language: "en"})); err != nil {
+		t.Fatal(err)
+	}
+	in.ID = id
+	if _, _, err := s.SaveResponse(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	edited, _ := s.Store.ResponseByID(ctx, id)
+	if len(r.edited) != 1 || edited.WAStatus != "REJECTED" || !strings.Contains(edited.WADetail, "INVALID_FORMAT") || edited.WATemplateID != "id-order_update" {
+		t.Errorf("after an edit answered without a status: %+v (edited %v)", edited, r.edited)
+	}
+	if _, _, err := s.Store.ApplyTemplateReview(ctx, notify.Review(whatsapp.TemplateStatusChange{Event: "APPROVED", Reason: "NONE",
+		TemplateID: "id-order_update", Name: "order_update", Language: "en"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Store.ResponseByID(ctx, id); again.WAStatus != "APPROVED" || again.WADetail != "" {
+		t.Errorf("an approval that came first was overwritten: %+v", again)
 	}
 }

@@ -206,7 +206,8 @@ func (s *Simulator) checkBusinessAccount(c echo.Context) *apiError {
 }
 
 // cloudTemplateCreate is POST /{version}/{waba_id}/message_templates. The simulated reviewer approves
-// every template that follows the rules at once.
+// every template that follows the rules at once: the answer says APPROVED, and the template status
+// webhook Meta sends after a review follows.
 func (s *Simulator) cloudTemplateCreate(c echo.Context) error {
 	if problem := s.checkBusinessAccount(c); problem != nil {
 		return writeGraphError(c, problem)
@@ -229,10 +230,12 @@ func (s *Simulator) cloudTemplateCreate(c echo.Context) error {
 	definition.Status = "APPROVED"
 	stored := definition
 	s.state.templates[key] = &stored
+	s.queueTemplateStatusLocked(&stored, stored.Status, "", nil)
 	return c.JSON(http.StatusOK, map[string]string{"id": definition.ID, "status": definition.Status, "category": definition.Category})
 }
 
-// cloudTemplateEdit is POST /{version}/{template_id}: new components (and category) for a template.
+// cloudTemplateEdit is POST /{version}/{template_id}: new components (and category) for a template. Meta
+// answers only {"success":true}; the review of the edit (here: approved at once) comes by webhook.
 func (s *Simulator) cloudTemplateEdit(c echo.Context) error {
 	if !versionPattern.MatchString(c.Param("version")) {
 		return writeGraphError(c, invalidParameter("Unknown API version %q", c.Param("version")))
@@ -263,7 +266,9 @@ func (s *Simulator) cloudTemplateEdit(c echo.Context) error {
 	if problem := validateTemplateDefinition(edited, true); problem != nil {
 		return writeGraphError(c, problem)
 	}
+	edited.Status = "APPROVED"
 	*target = edited
+	s.queueTemplateStatusLocked(target, target.Status, "", nil)
 	return c.JSON(http.StatusOK, map[string]bool{"success": true})
 }
 
@@ -296,13 +301,26 @@ func decodeJSONBody(c echo.Context, target any) *apiError {
 	return nil
 }
 
-// checkTemplateSend refuses a template message that WhatsApp would: an unknown template or language,
-// or parameters that do not match the template's variables. The caller must hold s.mu.
+// checkTemplateSend refuses a template message that WhatsApp would: an unknown template or language, one
+// not approved (paused, disabled, rejected, waiting for review), or parameters that do not match the
+// template's variables. The caller must hold s.mu.
 func (s *Simulator) checkTemplateSendLocked(template *sendTemplate) (*templateDefinition, *apiError) {
 	registered, ok := s.state.templates[templateKey(template.Name, template.Language.Code)]
 	if !ok {
 		return nil, whatsappError(http.StatusNotFound, 132001, "Template name does not exist in the translation",
 			fmt.Sprintf("template name (%s) does not exist in %s", template.Name, template.Language.Code))
+	}
+	switch registered.Status {
+	case "APPROVED":
+	case "PAUSED":
+		return nil, whatsappError(http.StatusBadRequest, 132015, "Template is Paused",
+			fmt.Sprintf("Template %s is paused due to low quality so it cannot be sent in a template message.", template.Name))
+	case "DISABLED":
+		return nil, whatsappError(http.StatusBadRequest, 132016, "Template is Disabled",
+			fmt.Sprintf("Template %s has been paused too many times due to low quality and is now permanently disabled.", template.Name))
+	default:
+		return nil, whatsappError(http.StatusNotFound, 132001, "Template name does not exist in the translation",
+			fmt.Sprintf("template name (%s) is %s in %s, not approved", template.Name, registered.Status, template.Language.Code))
 	}
 	want := map[string]int{}
 	if header := registered.component("HEADER"); header != nil {

@@ -143,6 +143,7 @@ func New(cfg Config, logger *slog.Logger) *Simulator {
 //	GET, POST, DELETE /api/failures             inject failures into the next sends
 //	POST   /api/customers/:wa_id/media          the customer sends a file (multipart; ?wait=1)
 //	POST, DELETE /api/media-failures            inject failures into media uploads, look-ups and downloads
+//	POST   /api/templates/review                the reviewer approves, rejects, pauses, ... a template (?wait=1)
 //	POST   /:version/:phone_number_id/media     Cloud API media upload (multipart)
 //	GET    /:version/:media_id                  Cloud API media look-up: url, mime_type, sha256, file_size
 //	GET    /files/:media_id                     the download URL a look-up gives (access token required)
@@ -172,6 +173,7 @@ func (s *Simulator) Mount(g *echo.Group) {
 	g.DELETE("/api/failures", s.apiFailuresClear)
 	g.POST("/api/customers/:wa_id/media", s.apiCustomerMediaCreate)
 	g.POST("/api/media-failures", s.apiMediaFailuresCreate)
+	g.POST("/api/templates/review", s.apiTemplateReview)
 	g.DELETE("/api/media-failures", s.apiMediaFailuresClear)
 
 	g.POST("/phone/:wa_id/choices", s.phoneChoiceCreate)

@@ -305,3 +305,36 @@ type webhookStatusError struct {
 type webhookStatusErrorData struct {
 	Details string `json:"details"`
 }
+
+// templateStatusWebhook is the body Meta posts when a template's status changes (field
+// "message_template_status_update" of the WhatsApp Business Account).
+type templateStatusWebhook struct {
+	Object string                `json:"object"`
+	Entry  []templateStatusEntry `json:"entry"`
+}
+
+type templateStatusEntry struct {
+	ID      string                 `json:"id"`
+	Time    int64                  `json:"time"`
+	Changes []templateStatusChange `json:"changes"`
+}
+
+type templateStatusChange struct {
+	Value templateStatusValue `json:"value"`
+	Field string              `json:"field"`
+}
+
+type templateStatusValue struct {
+	Event                   string              `json:"event"`
+	MessageTemplateID       json.Number         `json:"message_template_id"`
+	MessageTemplateName     string              `json:"message_template_name"`
+	MessageTemplateLanguage string              `json:"message_template_language"`
+	Reason                  string              `json:"reason"`
+	MessageTemplateCategory string              `json:"message_template_category,omitempty"`
+	OtherInfo               *templateStatusInfo `json:"other_info,omitempty"`
+}
+
+type templateStatusInfo struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+}

@@ -25,6 +25,11 @@ func FuzzParseWebhook(f *testing.F) {
 		`{"id":"wamid.b","status":"read","timestamp":"x"}`,
 	))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"metadata":{"phone_number_id":"1"},"errors":[{"code":130429},"x"]},"field":"messages"},{"value":{},"field":"account_update"},null]},3]}`))
+	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","time":1751247548,"changes":[` +
+		`{"value":{"event":"REJECTED","message_template_id":594425479261596,"message_template_name":"a","message_template_language":"en","reason":"INVALID_FORMAT","rejection_info":{"reason":"r","recommendation":"x"}},"field":"message_template_status_update"},` +
+		`{"value":{"event":"PAUSED","message_template_id":"1","message_template_name":"a","message_template_language":"en","other_info":{"title":"FIRST_PAUSE"},"disable_info":{"disable_date":"1"}},"field":"message_template_status_update"},` +
+		`{"value":{"new_quality_score":"RED"},"field":"message_template_status_update"},` +
+		`{"value":{"event":"APPROVED","message_template_id":1.5},"field":"message_template_status_update"}]}]}`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":{}}`))
 	f.Add([]byte(`{"object":"page"}`))
 	f.Add([]byte(`[]`))
@@ -53,6 +58,11 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Fatalf("incomplete status: %+v", status)
 			}
 		}
+		for _, change := range batch.TemplateStatuses {
+			if change.Event == "" || change.TemplateID == "" || change.Name == "" || change.Language == "" || !json.Valid(change.Raw) {
+				t.Fatalf("incomplete template status: %+v", change)
+			}
+		}
 		for _, item := range batch.Malformed {
 			if item.Reason == "" || !json.Valid(item.Raw) {
 				t.Fatalf("malformed item without reason or valid raw JSON: %+v", item)
@@ -73,6 +83,9 @@ func checkEveryItemAccountedFor(t *testing.T, body []byte, batch Batch) {
 	}
 	for _, status := range batch.Statuses {
 		pool[string(status.Raw)]++
+	}
+	for _, change := range batch.TemplateStatuses {
+		pool[string(change.Raw)]++
 	}
 	for _, item := range batch.Malformed {
 		pool[string(item.Raw)]++
@@ -117,7 +130,7 @@ func checkEveryItemAccountedFor(t *testing.T, body []byte, batch Batch) {
 				continue
 			}
 			var field string
-			if json.Unmarshal(change["field"], &field) != nil || field != messagesField {
+			if json.Unmarshal(change["field"], &field) != nil || field != messagesField && field != templateStatusField {
 				continue
 			}
 			valueRaw, ok := change["value"]
@@ -127,6 +140,13 @@ func checkEveryItemAccountedFor(t *testing.T, body []byte, batch Batch) {
 			var value map[string]json.RawMessage
 			if !isObject(valueRaw) || json.Unmarshal(valueRaw, &value) != nil {
 				take(changeRaw, "change with bad value")
+				continue
+			}
+			if field == templateStatusField {
+				_, event := value["event"]
+				if _, quality := value["new_quality_score"]; event || !quality {
+					take(changeRaw, "template status change")
+				}
 				continue
 			}
 			var metadata webhookMetadata

@@ -48,10 +48,12 @@ const ErrorCodeUnsupportedMessage = 131051
 // Batch is everything one webhook delivery carried. Items that could not be understood are kept in
 // Malformed with their raw JSON, so the caller can quarantine them instead of losing them.
 type Batch struct {
-	Messages  []InboundMessage
-	Statuses  []StatusUpdate
-	Errors    []ValueError
-	Malformed []MalformedItem
+	Messages []InboundMessage
+	Statuses []StatusUpdate
+	Errors   []ValueError
+	// TemplateStatuses is WhatsApp's news about the account's message templates.
+	TemplateStatuses []TemplateStatusChange
+	Malformed        []MalformedItem
 }
 
 // MalformedItem is a piece of a webhook that could not be understood, with the reason why.

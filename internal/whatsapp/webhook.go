@@ -12,8 +12,8 @@ import (
 // webhookObject is the only envelope "object" the WhatsApp Business Account webhook uses.
 const webhookObject = "whatsapp_business_account"
 
-// messagesField is the only change field that carries messages and statuses; other fields (account
-// updates, template reviews, ...) are not conversation traffic.
+// messagesField is the change field that carries messages and statuses. Besides it only
+// templateStatusField is read; other fields (account updates, quality scores, ...) are ignored.
 const messagesField = "messages"
 
 // latestUnixSecond bounds timestamps to the year 9999 so every accepted time fits in Unix milliseconds.
@@ -70,8 +70,9 @@ func (batch *Batch) parseEntry(raw json.RawMessage) {
 		batch.quarantine(raw, "entry changes is not an array")
 		return
 	}
+	header := readEntryHeader(entry)
 	for _, change := range changes {
-		batch.parseChange(change)
+		batch.parseChange(change, header)
 	}
 }
 
@@ -81,14 +82,14 @@ type webhookMetadata struct {
 	PhoneNumberID      string `json:"phone_number_id"`
 }
 
-func (batch *Batch) parseChange(raw json.RawMessage) {
+func (batch *Batch) parseChange(raw json.RawMessage, entry webhookEntryHeader) {
 	change, err := decodeObject(raw)
 	if err != nil {
 		batch.quarantine(raw, "change is not an object")
 		return
 	}
 	var field string
-	if err := decodeField(change, "field", &field); err != nil || field != messagesField {
+	if err := decodeField(change, "field", &field); err != nil || field != messagesField && field != templateStatusField {
 		return
 	}
 	valueRaw, ok := change["value"]
@@ -98,6 +99,10 @@ func (batch *Batch) parseChange(raw json.RawMessage) {
 	value, err := decodeObject(valueRaw)
 	if err != nil {
 		batch.quarantine(raw, "change value is not an object")
+		return
+	}
+	if field == templateStatusField {
+		batch.parseTemplateStatusChange(raw, value, entry)
 		return
 	}
 	var metadata webhookMetadata
@@ -141,6 +146,23 @@ func (batch *Batch) parseChange(raw json.RawMessage) {
 		}
 		batch.Errors = append(batch.Errors, ValueError{PhoneNumberID: metadata.PhoneNumberID, Error: wire.toError()})
 	}
+}
+
+// parseTemplateStatusChange keeps a template status change, or quarantines the whole change (its value
+// is one item). Meta documents quality score changes under this field too; they carry no event and say
+// nothing about whether the template may be sent, so they are ignored.
+func (batch *Batch) parseTemplateStatusChange(raw json.RawMessage, value map[string]json.RawMessage, entry webhookEntryHeader) {
+	if _, hasEvent := value["event"]; !hasEvent {
+		if _, quality := value["new_quality_score"]; quality {
+			return
+		}
+	}
+	change, err := parseTemplateStatus(value, entry, raw)
+	if err != nil {
+		batch.quarantine(raw, "template status: "+err.Error())
+		return
+	}
+	batch.TemplateStatuses = append(batch.TemplateStatuses, change)
 }
 
 // profileNames maps wa_id to profile name from value.contacts. The contacts array only decorates

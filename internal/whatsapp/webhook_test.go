@@ -562,7 +562,8 @@ func TestParseWebhookMalformedStructure(t *testing.T) {
 
 func TestParseWebhookIgnoresOtherFields(t *testing.T) {
 	body := `{"object":"whatsapp_business_account","entry":[{"id":"1","time":1749416383,"changes":[` +
-		`{"value":{"event":"APPROVED","message_template_id":594425479261596,"message_template_name":"order_update"},"field":"message_template_status_update"},` +
+		`{"value":{"previous_quality_score":"GREEN","new_quality_score":"YELLOW","message_template_id":594425479261596,"message_template_name":"order_update","message_template_language":"en_US"},"field":"message_template_quality_update"},` +
+		`{"value":{"event":"APPROVED","message_template_id":"not read here"},"field":"message_template_components_update"},` +
 		`{"value":{"messages":"this is not what messages look like"},"field":"account_alerts"},` +
 		`{"field":"messages"},{"value":null,"field":"messages"}]}]}`
 	batch, err := ParseWebhook([]byte(body))
