@@ -28,6 +28,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	seen := map[int]string{}
 	for _, entry := range entries {
 		name := entry.Name()
 		number, _, ok := strings.Cut(name, "_")
@@ -35,6 +36,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		if !ok || err != nil {
 			return fmt.Errorf("store: migrate: file %s is not named NNN_description.sql", name)
 		}
+		// Two files with one number would leave the second unapplied on every database that has the first.
+		if other, taken := seen[version]; taken {
+			return fmt.Errorf("store: migrate: %s and %s share version %d", other, name, version)
+		}
+		seen[version] = name
 		var applied int
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
 			return fmt.Errorf("store: migrate: %w", err)
