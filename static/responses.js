@@ -193,6 +193,7 @@
   // ---- Keeping an open editor across a re-render ---------------------------------------------------
   // After a reconnect the stream re-renders every pane; a notification the agent is filling in moves over to
   // the new pane as it is, with what was typed.
+  var refocus = null; // the editor field the agent was typing in, with the caret, while it moves
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     var fragment = event.detail.fragment;
@@ -200,8 +201,21 @@
     $all(".editor-slot", target).forEach(function (slot) {
       var fresh = slot.firstElementChild && fragment.querySelector("#" + CSS.escape(slot.id));
       if (!fresh) return;
+      var active = document.activeElement;
+      if (active && slot.contains(active)) {
+        refocus = { element: active, start: active.selectionStart, end: active.selectionEnd };
+      }
       while (slot.firstChild) fresh.appendChild(slot.firstChild);
     });
+  });
+  // After the whole event is in and app.js has shown the current pane again (a hidden field takes no focus).
+  document.addEventListener("htmx:sseMessage", function () {
+    if (!refocus) return;
+    var kept = refocus;
+    refocus = null;
+    if (!kept.element.isConnected) return;
+    kept.element.focus();
+    if (typeof kept.start === "number" && kept.element.setSelectionRange) kept.element.setSelectionRange(kept.start, kept.end);
   });
 
   // ---- Keeping chips across re-renders -------------------------------------------------------------

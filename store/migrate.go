@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -41,12 +43,18 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrate: %s and %s share version %d", other, name, version)
 		}
 		seen[version] = name
-		var applied int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
+		var appliedName string
+		err = s.db.QueryRowContext(ctx, `SELECT name FROM schema_migrations WHERE version = ?`, version).Scan(&appliedName)
+		if err == nil && appliedName != name {
+			// The database was migrated by a build whose migration of this number was a different one: going
+			// on would skip this one and break later ones.
+			return fmt.Errorf("store: migrate: the database recorded migration %d as %s, but this build's is %s", version, appliedName, name)
 		}
-		if applied > 0 {
+		if err == nil {
 			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: migrate: %w", err)
 		}
 		body, err := migrationFiles.ReadFile("migrations/" + name)
 		if err != nil {

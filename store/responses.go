@@ -202,13 +202,19 @@ func (c conn) UpdateResponse(ctx context.Context, r Response, now int64) error {
 	return nil
 }
 
-// SetTemplateStatus records what WhatsApp said about a notification's template.
-func (c conn) SetTemplateStatus(ctx context.Context, id int64, templateID, status, detail string) error {
-	const q = `UPDATE responses SET wa_template_id = CASE WHEN ? <> '' THEN ? ELSE wa_template_id END, wa_status = ?, wa_detail = ? WHERE id = ?`
-	if _, err := c.q.ExecContext(ctx, q, templateID, templateID, status, detail, id); err != nil {
-		return fmt.Errorf("store: template status of response %d: %w", id, classify(err))
+// SetTemplateStatus records what WhatsApp said about a notification's template. asOf is when Switchboard
+// asked (Unix milliseconds): a status webhook applied since then is newer news, so the answer is not
+// written over it and applied reports false. asOf 0 records a local outcome (not registered, could not
+// reach WhatsApp) unconditionally.
+func (c conn) SetTemplateStatus(ctx context.Context, id int64, templateID, status, detail string, asOf int64) (applied bool, err error) {
+	const q = `UPDATE responses SET wa_template_id = CASE WHEN ? <> '' THEN ? ELSE wa_template_id END, wa_status = ?, wa_detail = ?,
+		wa_status_at = MAX(wa_status_at, ?) WHERE id = ? AND (? = 0 OR wa_status_at <= ?)`
+	res, err := c.q.ExecContext(ctx, q, templateID, templateID, status, detail, asOf, id, asOf, asOf)
+	if err != nil {
+		return false, fmt.Errorf("store: template status of response %d: %w", id, classify(err))
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // SetTemplateSubmitted records that WhatsApp took a notification's template without saying its status
@@ -235,18 +241,18 @@ type TemplateReview struct {
 }
 
 // ApplyTemplateReview records WhatsApp's news about a template on the notification registered as it:
-// the one with the template's name and language (en-US and en_US are the same language), else the
-// one with its WhatsApp id, retired or not. It returns the notification as it is now and whether
-// anything changed; ErrNotFound when no notification is that template. The same news twice changes
-// nothing, and news older than the latest applied is ignored.
+// the one with the template's WhatsApp id, retired or not, else (not registered from here yet) the one
+// with its name and language (en-US and en_US are the same language). It returns the notification as
+// it is now and whether anything changed; ErrNotFound when no notification is that template. The same
+// news twice changes nothing, and news older than the latest applied is ignored.
 func (c conn) ApplyTemplateReview(ctx context.Context, review TemplateReview) (Response, bool, error) {
-	const byName = `SELECT id, wa_status_at FROM responses WHERE kind = 'notification' AND template_name = ?
-		AND REPLACE(template_language, '-', '_') = REPLACE(?, '-', '_') ORDER BY id LIMIT 1`
 	const byID = `SELECT id, wa_status_at FROM responses WHERE kind = 'notification' AND ? <> '' AND wa_template_id = ? ORDER BY id LIMIT 1`
+	const byName = `SELECT id, wa_status_at FROM responses WHERE kind = 'notification' AND template_name = ?
+		AND REPLACE(template_language, '-', '_') = REPLACE(?, '-', '_') ORDER BY active DESC, id LIMIT 1`
 	var id, statusAt int64
-	err := c.q.QueryRowContext(ctx, byName, review.Name, review.Language).Scan(&id, &statusAt)
+	err := c.q.QueryRowContext(ctx, byID, review.TemplateID, review.TemplateID).Scan(&id, &statusAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = c.q.QueryRowContext(ctx, byID, review.TemplateID, review.TemplateID).Scan(&id, &statusAt)
+		err = c.q.QueryRowContext(ctx, byName, review.Name, review.Language).Scan(&id, &statusAt)
 	}
 	if err != nil {
 		return Response{}, false, fmt.Errorf("store: template %s %s: %w", review.Name, review.Language, classify(err))

@@ -100,10 +100,10 @@ func TestResponsesLibrary(t *testing.T) {
 	if n := countRows(t, s, `SELECT COUNT(*) FROM response_attachments WHERE response_id = ?`, hello); n != 0 {
 		t.Errorf("%d attachment links left", n)
 	}
-	if err := s.SetTemplateStatus(ctx, all[0].ID, "1234", "APPROVED", ""); err != nil {
+	if _, err := s.SetTemplateStatus(ctx, all[0].ID, "1234", "APPROVED", "", 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetTemplateStatus(ctx, all[0].ID, "", "REJECTED", "bad"); err != nil {
+	if _, err := s.SetTemplateStatus(ctx, all[0].ID, "", "REJECTED", "bad", 0); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := s.ResponseByID(ctx, all[0].ID)
@@ -172,7 +172,7 @@ func TestApplyTemplateReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetTemplateStatus(ctx, seeded.ID, "", "APPROVED", ""); err != nil {
+	if _, err := s.SetTemplateStatus(ctx, seeded.ID, "", "APPROVED", "", 0); err != nil {
 		t.Fatal(err)
 	}
 	apply := func(review TemplateReview) (Response, bool) {
@@ -226,5 +226,38 @@ func TestApplyTemplateReview(t *testing.T) {
 	}
 	if r, _, _ := s.ApplyTemplateReview(ctx, TemplateReview{Name: "thanks", Language: "en_US", Status: "APPROVED"}); r.ID == text {
 		t.Error("a text response was taken for a template")
+	}
+}
+
+// TestTemplateStatusAnswerDoesNotUndoNewerWebhook: WhatsApp's answer to a create or a list describes the
+// template as it was when Switchboard asked; a status webhook applied after that time is newer and stands.
+func TestTemplateStatusAnswerDoesNotUndoNewerWebhook(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	seeded, err := s.ResponseByTemplate(ctx, "thank_you_patience")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Asked at 1000; the approval webhook (triggered at 2000) is stored before the answer "PENDING".
+	if _, _, err := s.ApplyTemplateReview(ctx, TemplateReview{TemplateID: "77", Name: "thank_you_patience", Language: "en_US", Status: "APPROVED", At: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := s.SetTemplateStatus(ctx, seeded.ID, "77", "PENDING", "", 1000)
+	if err != nil || applied {
+		t.Fatalf("an answer older than the webhook was applied: %v %v", applied, err)
+	}
+	if r, _ := s.ResponseByID(ctx, seeded.ID); r.WAStatus != "APPROVED" {
+		t.Errorf("status %q, want the webhook's APPROVED", r.WAStatus)
+	}
+	// Asked later (a sync at start): the answer is the newest news and is applied, and an older webhook
+	// delivered again afterwards changes nothing.
+	if applied, err := s.SetTemplateStatus(ctx, seeded.ID, "77", "PAUSED", "", 5000); err != nil || !applied {
+		t.Fatalf("a newer answer was not applied: %v %v", applied, err)
+	}
+	if _, changed, err := s.ApplyTemplateReview(ctx, TemplateReview{TemplateID: "77", Name: "thank_you_patience", Language: "en_US", Status: "APPROVED", At: 2000}); err != nil || changed {
+		t.Errorf("a redelivered old webhook changed the status: %v %v", changed, err)
+	}
+	if r, _ := s.ResponseByID(ctx, seeded.ID); r.WAStatus != "PAUSED" {
+		t.Errorf("status %q, want PAUSED", r.WAStatus)
 	}
 }

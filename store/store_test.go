@@ -110,6 +110,22 @@ func TestOpenAppliesAndRecordsMigrations(t *testing.T) {
 	}
 }
 
+// TestOpenRefusesAForeignMigrationHistory: a database migrated by a build whose migration of some number
+// was a different file is refused with a clear message rather than skipping this build's migration.
+func TestOpenRefusesAForeignMigrationHistory(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "switchboard.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, s, `UPDATE schema_migrations SET name = '002_something_else.sql' WHERE version = 2`)
+	s.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "recorded migration 2 as 002_something_else.sql") {
+		t.Errorf("Open = %v, want a refusal naming both migrations", err)
+	}
+}
+
 func TestOpenSetsPragmas(t *testing.T) {
 	s := openTestStore(t)
 	tests := []struct {

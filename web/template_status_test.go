@@ -28,7 +28,7 @@ func (h *harness) approvedPatience(t *testing.T) store.Response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.store.SetTemplateStatus(ctx, patience.ID, "594425479261596", "APPROVED", ""); err != nil {
+	if _, err := h.store.SetTemplateStatus(ctx, patience.ID, "594425479261596", "APPROVED", "", 0); err != nil {
 		t.Fatal(err)
 	}
 	patience, _ = h.store.ResponseByID(ctx, patience.ID)

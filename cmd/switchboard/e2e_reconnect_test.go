@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -13,21 +14,26 @@ import (
 	"switchboard/internal/notify"
 )
 
-// offline cuts the tab off the network (true) or reconnects it (false), as a dropped Wi-Fi would.
-func offline(cut bool) chromedp.Action[chromedp.Void] { return networkConditions(cut, -1) }
-
 // holdStreams pauses the tab's event-stream requests until the returned release is called, so a test can
 // make things happen while the page is disconnected.
 func holdStreams(t *testing.T, tab context.Context) (release func()) {
 	t.Helper()
+	expectStreamErrors(tab)
 	listen, stop := context.WithCancel(tab)
-	paused := make(chan fetch.RequestID, 16)
+	// Subscribed before interception starts, so no paused request goes unseen.
+	paused := chromedp.Events(listen, fetch.RequestPaused)
+	var mu sync.Mutex
+	var held []fetch.RequestID
+	done := make(chan struct{})
 	go func() {
-		for event, err := range chromedp.Events(listen, fetch.RequestPaused) {
+		defer close(done)
+		for event, err := range paused {
 			if err != nil {
 				return
 			}
-			paused <- event.RequestID
+			mu.Lock()
+			held = append(held, event.RequestID)
+			mu.Unlock()
 		}
 	}()
 	if _, err := chromedp.Call(tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/events*"}}}); err != nil {
@@ -36,16 +42,14 @@ func holdStreams(t *testing.T, tab context.Context) (release func()) {
 	return func() {
 		t.Helper()
 		stop()
+		<-done
+		for _, id := range held {
+			if _, err := chromedp.Call(tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id}); err != nil {
+				t.Logf("release stream request: %v", err) // the page may have given up on it and asked again
+			}
+		}
 		if _, err := chromedp.Call(tab, fetch.Disable, cdp.Empty{}); err != nil {
 			t.Fatalf("release streams: %v", err)
-		}
-		for {
-			select {
-			case id := <-paused:
-				_, _ = chromedp.Call(tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
-			default:
-				return
-			}
 		}
 	}
 }
@@ -92,6 +96,9 @@ func TestReconnectCatchesUpInBrowser(t *testing.T) {
 	}
 	if value := evaluate[string](t, tab, `(document.querySelector('[data-key="body.2"] [data-testid=editor-input]') || {}).value`); value != "tulips" {
 		t.Errorf("notification parameter after reconnecting: %q", value)
+	}
+	if focused := evaluate[bool](t, tab, `document.activeElement === document.querySelector('[data-key="body.2"] [data-testid=editor-input]')`); !focused {
+		t.Error("the field the agent was typing in lost the focus")
 	}
 	do(t, tab, "the kept notification still sends",
 		click("[data-testid=editor-send]"),

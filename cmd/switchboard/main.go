@@ -81,6 +81,8 @@ type app struct {
 	background sync.WaitGroup
 	closing    chan struct{}
 	serveErr   chan error
+	stopOnce   sync.Once
+	stopErr    error
 }
 
 // start opens the store, builds the services and begins serving; it returns once the listener is up.
@@ -173,7 +175,8 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: a.worker, Registry: client, BusinessAccountID: cfg.BusinessAccountID,
 		Log: log.With("component", "notify"), Now: now}
 	a.Responses = responses
-	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Media: a.fetcher, Log: log.With("component", "inbound"), Now: now}
+	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Media: a.fetcher, BusinessAccountID: cfg.BusinessAccountID,
+		Log: log.With("component", "inbound"), Now: now}
 	handler := web.New(web.Deps{
 		Store: st, Options: opts, Bus: hub, Interactions: service, Notify: responses, Intake: intake, Router: router, Media: files, Log: log, Now: now,
 		AppSecret: []byte(cfg.AppSecret), VerifyToken: cfg.VerifyToken, CookieKey: cookieKey, SecureCookies: cfg.SecureCookies,
@@ -226,7 +229,13 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 }
 
 // shutdown stops intake, finishes sends under way, drains what is due from the outbox and closes the store.
+// Calling it again returns the first outcome.
 func (a *app) shutdown() error {
+	a.stopOnce.Do(func() { a.stopErr = a.stop() })
+	return a.stopErr
+}
+
+func (a *app) stop() error {
 	close(a.closing)
 	if a.simulator != nil {
 		a.simulator.Close()

@@ -29,8 +29,11 @@ type Intake struct {
 	Router Kicker
 	// Media is woken when a message carries a file to fetch; nil when nothing fetches files.
 	Media Kicker
-	Log   *slog.Logger
-	Now   func() time.Time
+	// BusinessAccountID, when set, is the only WhatsApp Business Account whose template news is applied: a
+	// webhook's signature proves only that it came through the Meta app, which other accounts may share.
+	BusinessAccountID string
+	Log               *slog.Logger
+	Now               func() time.Time
 }
 
 // Result counts what a batch changed.
@@ -96,6 +99,11 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 			}
 		}
 		for _, templateStatus := range batch.TemplateStatuses {
+			if in.BusinessAccountID != "" && templateStatus.BusinessAccountID != in.BusinessAccountID {
+				unknownTemplates = append(unknownTemplates, templateStatus)
+				result.UnknownTemplates++
+				continue
+			}
 			_, _, err := tx.ApplyTemplateReview(ctx, notify.Review(templateStatus))
 			if errors.Is(err, store.ErrNotFound) {
 				// A template made elsewhere in the account (WhatsApp Manager, another app): nothing here to update.
@@ -118,9 +126,13 @@ func (in *Intake) Process(ctx context.Context, batch whatsapp.Batch) (Result, er
 	}
 	for _, t := range batch.TemplateStatuses {
 		in.Log.Info("whatsapp template status", "template", t.Name, "language", t.Language, "template_id", t.TemplateID, "event", t.Event, "reason", t.Reason)
+		if len(t.Ignored) > 0 {
+			in.Log.Warn("whatsapp template status: fields left out", "template", t.Name, "fields", t.Ignored)
+		}
 	}
 	for _, t := range unknownTemplates {
-		in.Log.Info("template status ignored: no notification is this template", "template", t.Name, "language", t.Language, "template_id", t.TemplateID, "event", t.Event)
+		in.Log.Info("template status ignored: no notification here is this template", "template", t.Name, "language", t.Language,
+			"template_id", t.TemplateID, "account", t.BusinessAccountID, "event", t.Event)
 	}
 	for _, valueError := range batch.Errors {
 		in.Log.Warn("whatsapp reported an error", "phone_number_id", valueError.PhoneNumberID, "code", valueError.Code, "title", valueError.Title)

@@ -576,3 +576,33 @@ func TestMediaMessageWaitsForItsFile(t *testing.T) {
 		t.Errorf("%d attachments after a redelivery", n)
 	}
 }
+
+// templateNews is a message_template_status_update webhook from the WhatsApp Business Account account.
+func templateNews(account, event string) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + account + `","time":1751247548,"changes":[{"value":{` +
+		`"event":"` + event + `","message_template_id":594425479261596,"message_template_name":"thank_you_patience",` +
+		`"message_template_language":"en_US","reason":"NONE"},"field":"message_template_status_update"}]}]}`)
+}
+
+// TestTemplateNewsOnlyFromOwnAccount: a signature proves only that a webhook came through the Meta app,
+// which other accounts may share, so template news from another account changes nothing here.
+func TestTemplateNewsOnlyFromOwnAccount(t *testing.T) {
+	h := newHarness(t)
+	h.intake.BusinessAccountID = "102290129340398"
+	if result := h.process(templateNews("999999999999999", "DISABLED")); result != (inbound.Result{UnknownTemplates: 1}) {
+		t.Errorf("another account's news: %+v", result)
+	}
+	r, err := h.store.ResponseByTemplate(h.ctx, "thank_you_patience")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.WAStatus == "DISABLED" {
+		t.Fatal("another account's news disabled the notification")
+	}
+	if result := h.process(templateNews("102290129340398", "DISABLED")); result != (inbound.Result{TemplateStatuses: 1}) {
+		t.Errorf("own account's news: %+v", result)
+	}
+	if r, _ := h.store.ResponseByTemplate(h.ctx, "thank_you_patience"); r.WAStatus != "DISABLED" {
+		t.Errorf("own account's news recorded as %q", r.WAStatus)
+	}
+}

@@ -84,9 +84,10 @@ func (s *Service) Register(ctx context.Context, responseID int64) (store.Respons
 		return store.Response{}, err
 	}
 	if s.Registry == nil || s.BusinessAccountID == "" {
-		return s.recordStatus(ctx, response, "", "", NotRegistered)
+		return s.recordStatus(ctx, response, "", "", NotRegistered, 0)
 	}
 	registration := definition.Template.Registration()
+	asked := s.Now().UnixMilli()
 	report, err := s.submit(ctx, response.WATemplateID, registration)
 	var apiError *whatsapp.APIError
 	if errors.As(err, &apiError) && response.WATemplateID == "" && apiError.Code == 100 && apiError.Subcode == templateExistsSubcode {
@@ -97,17 +98,17 @@ func (s *Service) Register(ctx context.Context, responseID int64) (store.Respons
 	}
 	if err != nil {
 		if errors.As(err, &apiError) {
-			return s.recordStatus(ctx, response, "", "", "WhatsApp refused the template: "+apiError.Title+describeDetail(apiError))
+			return s.recordStatus(ctx, response, "", "", "WhatsApp refused the template: "+apiError.Title+describeDetail(apiError), 0)
 		}
 		s.Log.Warn("notify: register template", "response", responseID, "err", err)
-		return s.recordStatus(ctx, response, "", "", "Could not reach WhatsApp to register the template; it is tried again at the next start.")
+		return s.recordStatus(ctx, response, "", "", "Could not reach WhatsApp to register the template; it is tried again at the next start.", 0)
 	}
 	if report.Status == "" {
 		// An edit is answered {"success":true} alone: the status stays what WhatsApp said last until its
 		// template status webhook says what the review of the edit decided.
 		return s.recordSubmitted(ctx, response, report.ID)
 	}
-	return s.recordStatus(ctx, response, report.ID, report.Status, "")
+	return s.recordStatus(ctx, response, report.ID, report.Status, "", asked)
 }
 
 // recordSubmitted records that WhatsApp took a template without saying its status. The recorded status
@@ -157,9 +158,19 @@ func (s *Service) findTemplate(ctx context.Context, name, language string) (stri
 	return "", nil
 }
 
-func (s *Service) recordStatus(ctx context.Context, response store.Response, templateID, status, detail string) (store.Response, error) {
-	if err := s.Store.SetTemplateStatus(ctx, response.ID, templateID, status, detail); err != nil {
+// recordStatus records a template's status as of asOf (see store.SetTemplateStatus): when a status webhook
+// brought newer news meanwhile, that stands and the notification is returned as it now is.
+func (s *Service) recordStatus(ctx context.Context, response store.Response, templateID, status, detail string, asOf int64) (store.Response, error) {
+	applied, err := s.Store.SetTemplateStatus(ctx, response.ID, templateID, status, detail, asOf)
+	if err != nil {
 		return store.Response{}, fmt.Errorf("notify: register %d: %w", response.ID, err)
+	}
+	if !applied {
+		current, err := s.Store.ResponseByID(ctx, response.ID)
+		if err != nil {
+			return store.Response{}, fmt.Errorf("notify: register %d: %w", response.ID, err)
+		}
+		return current, nil
 	}
 	if templateID != "" {
 		response.WATemplateID = templateID
@@ -178,12 +189,13 @@ func (s *Service) SyncTemplates(ctx context.Context) error {
 	}
 	if s.Registry == nil || s.BusinessAccountID == "" {
 		for _, n := range notifications {
-			if _, err := s.recordStatus(ctx, n, "", "", NotRegistered); err != nil {
+			if _, err := s.recordStatus(ctx, n, "", "", NotRegistered, 0); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	asked := s.Now().UnixMilli()
 	remote, err := s.Registry.ListTemplates(ctx, s.BusinessAccountID)
 	if err != nil {
 		return fmt.Errorf("notify: sync templates: %w", err)
@@ -194,7 +206,7 @@ func (s *Service) SyncTemplates(ctx context.Context) error {
 	}
 	for _, n := range notifications {
 		if t, ok := known[n.TemplateName+"\x00"+n.TemplateLanguage]; ok {
-			if _, err := s.recordStatus(ctx, n, t.ID, t.Status, ""); err != nil {
+			if _, err := s.recordStatus(ctx, n, t.ID, t.Status, "", asked); err != nil {
 				return err
 			}
 			continue

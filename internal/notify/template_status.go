@@ -67,6 +67,8 @@ func Review(change whatsapp.TemplateStatusChange) store.TemplateReview {
 	case whatsapp.TemplateEventArchived:
 		sentence = "Archived in WhatsApp Manager; it cannot be sent while archived."
 	case whatsapp.TemplateEventLimitExceeded:
+		// News about the account, not this template: it stays as sendable as it was.
+		review.KeepStatus = true
 		sentence = "The WhatsApp Business Account has reached its limit of templates."
 	case whatsapp.TemplateEventLocked:
 		review.KeepStatus = true
@@ -75,6 +77,9 @@ func Review(change whatsapp.TemplateStatusChange) store.TemplateReview {
 		review.KeepStatus = true
 		sentence = "Unlocked by WhatsApp: it can be edited again."
 	default:
+		// An event this version does not know is reported, but does not block a template WhatsApp may still
+		// deliver; the next synchronisation at start records its real status.
+		review.KeepStatus = true
 		sentence = "WhatsApp reported " + change.Event + "."
 	}
 	parts := []string{sentence}

@@ -43,7 +43,8 @@ func TestReviewWordsTemplateNews(t *testing.T) {
 		{"disabled", func(c *whatsapp.TemplateStatusChange) { c.Event = "DISABLED" }, "DISABLED", false, []string{"Disabled by WhatsApp"}, false},
 		{"reinstated", func(c *whatsapp.TemplateStatusChange) { c.Event = "REINSTATED" }, "APPROVED", false, []string{"Reinstated"}, false},
 		{"flagged", func(c *whatsapp.TemplateStatusChange) { c.Event = "FLAGGED" }, "FLAGGED", true, []string{"can still be sent"}, false},
-		{"new event", func(c *whatsapp.TemplateStatusChange) { c.Event, c.Reason = "SOMETHING_NEW", "WHY" }, "SOMETHING_NEW", false, []string{"WhatsApp reported SOMETHING_NEW. Reason: WHY."}, false},
+		{"limit exceeded is news about the account", func(c *whatsapp.TemplateStatusChange) { c.Event = "LIMIT_EXCEEDED" }, "LIMIT_EXCEEDED", true, []string{"limit of templates"}, false},
+		{"new event", func(c *whatsapp.TemplateStatusChange) { c.Event, c.Reason = "SOMETHING_NEW", "WHY" }, "SOMETHING_NEW", true, []string{"WhatsApp reported SOMETHING_NEW. Reason: WHY."}, false},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

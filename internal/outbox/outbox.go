@@ -203,8 +203,12 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 		}
 		item.Message.MediaID = mediaID
 	}
-	if err := w.Store.MarkInFlight(record, id, w.Now().UnixMilli()); err != nil {
-		w.Log.Error("outbox: mark in flight", "message", id, "err", err)
+	if !w.persist("mark in flight", id, func() error { return w.Store.MarkInFlight(record, id, w.Now().UnixMilli()) }) {
+		// Nothing was sent; the message is due again. Pause so a store that keeps failing is not hammered.
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
 		return
 	}
 	sendCtx, cancel := context.WithTimeout(record, w.SendTimeout)
@@ -215,11 +219,14 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 	}
 	cancel()
 	if err == nil {
-		message, err := w.Store.OutboxAccepted(record, id, wamid, w.Now().UnixMilli())
-		if err != nil {
+		var message store.Message
+		accepted := w.persist("record accepted send "+wamid, id, func() (err error) {
+			message, err = w.Store.OutboxAccepted(record, id, wamid, w.Now().UnixMilli())
+			return err
+		})
+		if !accepted {
 			// The message left; recording failed. It stays marked in flight and is failed as "delivery
 			// unknown" at the next start rather than being sent again.
-			w.Log.Error("outbox: record accepted send", "message", id, "wamid", wamid, "err", err)
 			return
 		}
 		w.publish(record, message)
@@ -232,9 +239,7 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 	case whatsapp.IsTransient(err) && attempts < MaxAttempts:
 		next := w.Now().Add(Backoff(attempts))
 		w.Log.Warn("outbox: transient failure, will retry", "message", id, "attempt", attempts, "retry_at", next, "err", err)
-		if err := w.Store.OutboxRetry(record, id, next.UnixMilli(), err.Error()); err != nil {
-			w.Log.Error("outbox: schedule retry", "message", id, "err", err)
-		}
+		w.persist("schedule retry", id, func() error { return w.Store.OutboxRetry(record, id, next.UnixMilli(), err.Error()) })
 	case errors.Is(err, whatsapp.ErrInvalidMessage):
 		w.fail(record, id, 0, "Message refused before sending", err.Error())
 	case errors.As(err, &apiError):
@@ -243,6 +248,29 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 		w.fail(record, id, 0, "Delivery unknown", "The connection to WhatsApp broke after the message was handed over; it was not sent again to avoid a duplicate.")
 	default:
 		w.fail(record, id, 0, "Could not reach WhatsApp", fmt.Sprintf("Gave up after %d attempts: %v", attempts, err))
+	}
+}
+
+// persistAttempts bounds how often an outcome's write is tried while the store is busy (about 1.5 s of
+// pauses, besides the store's own busy timeout on each try).
+const persistAttempts = 6
+
+// persist runs a write that records an outcome, trying again while the store is busy: a lost write leaves
+// the message marked in flight, which holds up the customer's later messages until the next start. It
+// reports whether the write was made; a failure is logged.
+func (w *Worker) persist(what string, id int64, write func() error) bool {
+	pause := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := write()
+		if err == nil {
+			return true
+		}
+		if !errors.Is(err, store.ErrBusy) || attempt == persistAttempts {
+			w.Log.Error("outbox: "+what, "message", id, "attempts", attempt, "err", err)
+			return false
+		}
+		time.Sleep(pause)
+		pause *= 2
 	}
 }
 
@@ -328,9 +356,11 @@ func (w *Worker) uploadFailed(ctx context.Context, item store.OutboxItem, err er
 }
 
 func (w *Worker) fail(ctx context.Context, id int64, code int, title, detail string) {
-	message, err := w.Store.OutboxFailed(ctx, id, code, title, detail, w.Now().UnixMilli())
-	if err != nil {
-		w.Log.Error("outbox: record failure", "message", id, "err", err)
+	var message store.Message
+	if !w.persist("record failure", id, func() (err error) {
+		message, err = w.Store.OutboxFailed(ctx, id, code, title, detail, w.Now().UnixMilli())
+		return err
+	}) {
 		return
 	}
 	w.Log.Warn("outbound message failed", "message", id, "code", code, "title", title)

@@ -21,12 +21,13 @@ const templateQueue = "templates"
 var reviewEventPattern = regexp.MustCompile(`^[A-Z][A-Z_]{1,39}$`)
 
 // statusAfter is a template's status once event happened: reinstating or unarchiving makes it
-// approved again; a flag, lock or unlock leaves it as it was; any other event is the new status.
+// approved again; a flag, lock, unlock or the account reaching its template limit leaves it as it was;
+// any other event is the new status.
 func statusAfter(current, event string) string {
 	switch event {
 	case "REINSTATED", "UNARCHIVED":
 		return "APPROVED"
-	case "FLAGGED", "LOCKED", "UNLOCKED":
+	case "FLAGGED", "LOCKED", "UNLOCKED", "LIMIT_EXCEEDED":
 		return current
 	}
 	return event

@@ -56,7 +56,10 @@ type TemplateStatusChange struct {
 	Info *TemplateStatusInfo
 	// DisabledAt is when a disabled template was disabled ("disable_info"), zero when not given.
 	DisabledAt time.Time
-	Raw        json.RawMessage
+	// Ignored lists optional fields that were present but not of the kind Meta documents. They are left out
+	// rather than losing the event with them (a real DISABLED must not wait in quarantine).
+	Ignored []string
+	Raw     json.RawMessage
 }
 
 // TemplateRejection is WhatsApp's explanation of a rejection and what to change.
@@ -96,7 +99,8 @@ func readEntryHeader(entry map[string]json.RawMessage) webhookEntryHeader {
 }
 
 // parseTemplateStatus reads the value of a template status change. The event, the template's id, name
-// and language must be there; the rest is optional, but must be of the kind Meta documents when present.
+// and language must be there; the rest is optional, and an optional field of another kind than Meta
+// documents is noted in Ignored and left out.
 func parseTemplateStatus(value map[string]json.RawMessage, entry webhookEntryHeader, raw json.RawMessage) (TemplateStatusChange, error) {
 	change := TemplateStatusChange{BusinessAccountID: entry.ID, At: entry.Time, Raw: raw}
 	if err := requireString(value, "event", &change.Event); err != nil {
@@ -117,32 +121,38 @@ func parseTemplateStatus(value map[string]json.RawMessage, entry webhookEntryHea
 	if err := requireString(value, "message_template_language", &change.Language); err != nil {
 		return TemplateStatusChange{}, err
 	}
+	ignore := func(field string, err error) {
+		change.Ignored = append(change.Ignored, field+": "+describeDecodeError(err))
+	}
 	if err := decodeField(value, "message_template_category", &change.Category); err != nil {
-		return TemplateStatusChange{}, errors.New("message_template_category: not a string")
+		ignore("message_template_category", err)
 	}
 	if err := decodeField(value, "reason", &change.Reason); err != nil {
-		return TemplateStatusChange{}, errors.New("reason: not a string")
+		ignore("reason", err)
 	}
 	if raw, ok := value["rejection_info"]; ok && !isNull(raw) {
-		change.Rejection = &TemplateRejection{}
-		if err := decodeStrictObject(raw, change.Rejection); err != nil {
-			return TemplateStatusChange{}, fmt.Errorf("rejection_info: %s", describeDecodeError(err))
+		rejection := &TemplateRejection{}
+		if err := decodeStrictObject(raw, rejection); err != nil {
+			ignore("rejection_info", err)
+		} else {
+			change.Rejection = rejection
 		}
 	}
 	if raw, ok := value["other_info"]; ok && !isNull(raw) {
-		change.Info = &TemplateStatusInfo{}
-		if err := decodeStrictObject(raw, change.Info); err != nil {
-			return TemplateStatusChange{}, fmt.Errorf("other_info: %s", describeDecodeError(err))
+		info := &TemplateStatusInfo{}
+		if err := decodeStrictObject(raw, info); err != nil {
+			ignore("other_info", err)
+		} else {
+			change.Info = info
 		}
 	}
 	if raw, ok := value["disable_info"]; ok && !isNull(raw) {
 		var info map[string]json.RawMessage
 		if err := decodeStrictObject(raw, &info); err != nil {
-			return TemplateStatusChange{}, fmt.Errorf("disable_info: %s", describeDecodeError(err))
-		}
-		if date, ok := info["disable_date"]; ok && !isNull(date) {
+			ignore("disable_info", err)
+		} else if date, ok := info["disable_date"]; ok && !isNull(date) {
 			if change.DisabledAt, err = parseUnixSeconds(date); err != nil {
-				return TemplateStatusChange{}, fmt.Errorf("disable_info.disable_date: %w", err)
+				ignore("disable_info.disable_date", err)
 			}
 		}
 	}

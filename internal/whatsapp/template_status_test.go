@@ -131,10 +131,6 @@ func TestParseWebhookMalformedTemplateStatuses(t *testing.T) {
 		{"template id an object", value(`"event":"APPROVED","message_template_id":{},` + rest), "message_template_id"},
 		{"no name", value(`"event":"APPROVED","message_template_id":1,"message_template_language":"en_US"`), "message_template_name: missing"},
 		{"no language", value(`"event":"APPROVED","message_template_id":1,"message_template_name":"order_update"`), "message_template_language: missing"},
-		{"reason not a string", value(`"event":"REJECTED","message_template_id":1,` + rest + `,"reason":7`), "reason"},
-		{"other_info not an object", value(`"event":"PAUSED","message_template_id":1,` + rest + `,"other_info":"FIRST_PAUSE"`), "other_info"},
-		{"rejection_info of the wrong kind", value(`"event":"REJECTED","message_template_id":1,` + rest + `,"rejection_info":{"reason":["x"]}`), "rejection_info"},
-		{"disable date not a time", value(`"event":"DISABLED","message_template_id":1,` + rest + `,"disable_info":{"disable_date":"soon"}`), "disable_date"},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
@@ -147,6 +143,38 @@ func TestParseWebhookMalformedTemplateStatuses(t *testing.T) {
 			}
 			if len(batch.Malformed) != 1 || string(batch.Malformed[0].Raw) != test.change || !strings.Contains(batch.Malformed[0].Reason, test.reason) {
 				t.Errorf("malformed = %+v, want raw %s with reason containing %q", batch.Malformed, test.change, test.reason)
+			}
+		})
+	}
+}
+
+// TestParseWebhookTemplateStatusWithOddOptionalFields: an optional field of an unexpected kind is left
+// out and noted; the event itself is kept, so a real DISABLED is never lost to quarantine.
+func TestParseWebhookTemplateStatusWithOddOptionalFields(t *testing.T) {
+	value := func(fields string) string {
+		return `{"value":{` + fields + `},"field":"message_template_status_update"}`
+	}
+	const rest = `"message_template_id":1,"message_template_name":"order_update","message_template_language":"en_US"`
+	tests := []struct{ name, change, event, ignored string }{
+		{"reason not a string", value(`"event":"REJECTED",` + rest + `,"reason":7`), "REJECTED", "reason"},
+		{"category not a string", value(`"event":"APPROVED",` + rest + `,"message_template_category":1`), "APPROVED", "message_template_category"},
+		{"other_info not an object", value(`"event":"PAUSED",` + rest + `,"other_info":"FIRST_PAUSE"`), "PAUSED", "other_info"},
+		{"rejection_info of the wrong kind", value(`"event":"REJECTED",` + rest + `,"rejection_info":{"reason":["x"]}`), "REJECTED", "rejection_info"},
+		{"disable_info not an object", value(`"event":"DISABLED",` + rest + `,"disable_info":[1]`), "DISABLED", "disable_info"},
+		{"disable date not a time", value(`"event":"DISABLED",` + rest + `,"disable_info":{"disable_date":"soon"}`), "DISABLED", "disable_info.disable_date"},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			batch, err := ParseWebhook(templateStatusWebhook(test.change))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(batch.Malformed) != 0 || len(batch.TemplateStatuses) != 1 {
+				t.Fatalf("malformed %+v, statuses %+v", batch.Malformed, batch.TemplateStatuses)
+			}
+			change := batch.TemplateStatuses[0]
+			if change.Event != test.event || change.TemplateID != "1" || len(change.Ignored) != 1 || !strings.HasPrefix(change.Ignored[0], test.ignored+":") {
+				t.Errorf("change %+v, want event %s with %s ignored", change, test.event, test.ignored)
 			}
 		})
 	}
