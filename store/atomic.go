@@ -83,13 +83,14 @@ func (s *Store) SetUserPermissions(ctx context.Context, userID int64, permission
 	return s.WithTx(ctx, func(tx *Tx) error { return tx.SetUserPermissions(ctx, userID, permissions) })
 }
 
-// SaveResponseFile stores a file and appends it to a response's attachments, atomically.
-func (s *Store) SaveResponseFile(ctx context.Context, responseID int64, filename, mime string, content []byte, now int64) (f OutboundFile, err error) {
+// SaveResponseFile records a file already in media storage and appends it to a response's attachments,
+// atomically.
+func (s *Store) SaveResponseFile(ctx context.Context, responseID int64, file OutboundFile) (f OutboundFile, err error) {
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ResponseByID(ctx, responseID); err != nil {
 			return err
 		}
-		if f, err = tx.SaveOutboundFile(ctx, filename, mime, content, 0, now); err != nil {
+		if f, err = tx.SaveOutboundFile(ctx, file); err != nil {
 			return err
 		}
 		return tx.AttachToResponse(ctx, responseID, f.ID)

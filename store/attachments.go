@@ -78,11 +78,13 @@ func (c conn) InteractionAttachments(ctx context.Context, interactionID int64) (
 	return found, rows.Err()
 }
 
-// CountAttachmentsWithContent reports how many attachments refer to the stored file sha256.
-func (c conn) CountAttachmentsWithContent(ctx context.Context, sha256 string) (int, error) {
+// CountFilesWithContent reports how many records (attachments of messages, response files) refer to the
+// stored file sha256, so a file no record needs can be removed again.
+func (c conn) CountFilesWithContent(ctx context.Context, sha256 string) (int, error) {
+	const q = `SELECT (SELECT COUNT(*) FROM attachments WHERE sha256 = ?) + (SELECT COUNT(*) FROM outbound_files WHERE sha256 = ?)`
 	var n int
-	if err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE sha256 = ?`, sha256).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: attachments with %s: %w", sha256, classify(err))
+	if err := c.q.QueryRowContext(ctx, q, sha256, sha256).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: files with %s: %w", sha256, classify(err))
 	}
 	return n, nil
 }

@@ -94,8 +94,8 @@ func TestEnqueueOutboundAttachmentIsAtomic(t *testing.T) {
 	if n := countRows(t, s, `SELECT COUNT(*) FROM outbox WHERE message_id = ?`, id); n != 1 {
 		t.Errorf("outbox rows %d", n)
 	}
-	if n, _ := s.CountAttachmentsWithContent(ctx, "0123"); n != 1 {
-		t.Errorf("CountAttachmentsWithContent = %d", n)
+	if n, _ := s.CountFilesWithContent(ctx, "0123"); n != 1 {
+		t.Errorf("CountFilesWithContent = %d", n)
 	}
 
 	// A failing attachment insert (a hash-less stored row breaks the CHECK) rolls the message back too.

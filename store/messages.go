@@ -255,12 +255,3 @@ func (c conn) CustomerWindowStart(ctx context.Context, contactID int64, phoneNum
 	}
 	return at, nil
 }
-
-// SetMessageMediaID records the media id WhatsApp gave an outbound message's uploaded file, so a retry
-// does not upload it again.
-func (c conn) SetMessageMediaID(ctx context.Context, messageID int64, mediaID string) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE messages SET media_id = ? WHERE id = ?`, mediaID, messageID); err != nil {
-		return fmt.Errorf("store: media id of message %d: %w", messageID, classify(err))
-	}
-	return nil
-}

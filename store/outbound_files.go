@@ -2,13 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 )
 
-// OutboundFile is a file Switchboard sends to customers (a response attachment, a media header) kept
-// until the outbox hands it to WhatsApp's media endpoint. Content is filled only by OutboundFileContent.
+// OutboundFile describes a file Switchboard sends to customers (a response attachment, a media header). Its
+// bytes live in media storage under SHA256; the outbox uploads them to WhatsApp right before the message
+// that carries the file goes.
 type OutboundFile struct {
 	ID         int64
 	Filename   string
@@ -17,7 +16,6 @@ type OutboundFile struct {
 	SHA256     string
 	UploadedBy int64 // the agent who uploaded it for one message; 0 for library files
 	CreatedAt  int64
-	Content    []byte
 }
 
 const outboundFileColumns = `f.id, f.filename, f.mime, f.size, f.sha256, COALESCE(f.uploaded_by, 0), f.created_at`
@@ -39,22 +37,20 @@ func (c conn) queryOutboundFiles(ctx context.Context, op, q string, args ...any)
 	return list, rows.Err()
 }
 
-// SaveOutboundFile stores a file and returns it without its content.
-func (c conn) SaveOutboundFile(ctx context.Context, filename, mime string, content []byte, uploadedBy, now int64) (OutboundFile, error) {
-	sum := sha256.Sum256(content)
-	f := OutboundFile{Filename: filename, MIME: mime, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: uploadedBy, CreatedAt: now}
-	const q = `INSERT INTO outbound_files (filename, mime, size, sha256, content, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?)`
-	res, err := c.q.ExecContext(ctx, q, f.Filename, f.MIME, f.Size, f.SHA256, content, uploadedBy, now)
+// SaveOutboundFile records a file already in media storage and returns it with its id.
+func (c conn) SaveOutboundFile(ctx context.Context, f OutboundFile) (OutboundFile, error) {
+	const q = `INSERT INTO outbound_files (filename, mime, size, sha256, uploaded_by, created_at) VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)`
+	res, err := c.q.ExecContext(ctx, q, f.Filename, f.MIME, f.Size, f.SHA256, f.UploadedBy, f.CreatedAt)
 	if err != nil {
-		return OutboundFile{}, fmt.Errorf("store: save file %q: %w", filename, classify(err))
+		return OutboundFile{}, fmt.Errorf("store: save file %q: %w", f.Filename, classify(err))
 	}
 	if f.ID, err = res.LastInsertId(); err != nil {
-		return OutboundFile{}, fmt.Errorf("store: save file %q: %w", filename, err)
+		return OutboundFile{}, fmt.Errorf("store: save file %q: %w", f.Filename, err)
 	}
 	return f, nil
 }
 
-// OutboundFileByID returns a file's metadata.
+// OutboundFileByID returns a file's description.
 func (c conn) OutboundFileByID(ctx context.Context, id int64) (OutboundFile, error) {
 	list, err := c.queryOutboundFiles(ctx, "file", `SELECT `+outboundFileColumns+` FROM outbound_files f WHERE f.id = ?`, id)
 	if err != nil {
@@ -66,13 +62,42 @@ func (c conn) OutboundFileByID(ctx context.Context, id int64) (OutboundFile, err
 	return list[0], nil
 }
 
-// OutboundFileContent returns a file with its bytes.
-func (c conn) OutboundFileContent(ctx context.Context, id int64) (OutboundFile, error) {
-	var f OutboundFile
-	const q = `SELECT f.id, f.filename, f.mime, f.size, f.sha256, COALESCE(f.uploaded_by, 0), f.created_at, f.content FROM outbound_files f WHERE f.id = ?`
-	err := c.q.QueryRowContext(ctx, q, id).Scan(&f.ID, &f.Filename, &f.MIME, &f.Size, &f.SHA256, &f.UploadedBy, &f.CreatedAt, &f.Content)
+// FilesToMove lists the response files whose bytes are still in the database (kept there before migration
+// 007), in id order.
+func (c conn) FilesToMove(ctx context.Context) ([]int64, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT file_id FROM outbound_file_moves ORDER BY file_id`)
 	if err != nil {
-		return OutboundFile{}, fmt.Errorf("store: file %d: %w", id, classify(err))
+		return nil, fmt.Errorf("store: files to move: %w", classify(err))
 	}
-	return f, nil
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: files to move: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// FileToMove returns a file whose bytes are still in the database, with those bytes (at most the 16 MB such
+// files were held to).
+func (c conn) FileToMove(ctx context.Context, id int64) (OutboundFile, []byte, error) {
+	const q = `SELECT ` + outboundFileColumns + `, m.content FROM outbound_file_moves m JOIN outbound_files f ON f.id = m.file_id WHERE m.file_id = ?`
+	var f OutboundFile
+	var content []byte
+	err := c.q.QueryRowContext(ctx, q, id).Scan(&f.ID, &f.Filename, &f.MIME, &f.Size, &f.SHA256, &f.UploadedBy, &f.CreatedAt, &content)
+	if err != nil {
+		return OutboundFile{}, nil, fmt.Errorf("store: file %d to move: %w", id, classify(err))
+	}
+	return f, content, nil
+}
+
+// FileMoved deletes the database copy of a file's bytes once media storage holds them.
+func (c conn) FileMoved(ctx context.Context, id int64) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM outbound_file_moves WHERE file_id = ?`, id); err != nil {
+		return fmt.Errorf("store: file %d moved: %w", id, classify(err))
+	}
+	return nil
 }

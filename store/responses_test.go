@@ -1,9 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -46,11 +46,12 @@ func TestResponsesLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := s.SaveResponseFile(ctx, hello, "terms.pdf", "application/pdf", []byte("%PDF-1"), 11)
+	pdfSum := strings.Repeat("a", 64)
+	first, err := s.SaveResponseFile(ctx, hello, OutboundFile{Filename: "terms.pdf", MIME: "application/pdf", Size: 6, SHA256: pdfSum, CreatedAt: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := s.SaveResponseFile(ctx, hello, "map.png", "image/png", []byte("png"), 12)
+	second, err := s.SaveResponseFile(ctx, hello, OutboundFile{Filename: "map.png", MIME: "image/png", Size: 3, SHA256: strings.Repeat("b", 64), CreatedAt: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestResponsesLibrary(t *testing.T) {
 	if len(all) != 3 || all[0].Name != "Thank you for your patience" || all[1].Name != "Hello" || all[2].ID != retired {
 		t.Fatalf("list order %+v", all)
 	}
-	if got := all[1].Attachments; len(got) != 2 || got[0].ID != first.ID || got[1].ID != second.ID || got[0].Content != nil || got[1].Size != 3 {
+	if got := all[1].Attachments; len(got) != 2 || got[0].ID != first.ID || got[1].ID != second.ID || got[0].SHA256 != pdfSum || got[1].Size != 3 {
 		t.Errorf("attachments %+v", got)
 	}
 	for query, want := range map[string]int{"hel": 1, "100%": 1, "%": 1, "l_o": 0, "hi": 1, "patience": 1, "zzz": 0} {
@@ -78,9 +79,11 @@ func TestResponsesLibrary(t *testing.T) {
 	if err != nil || len(notifications) != 1 {
 		t.Errorf("notifications %v %v", notifications, err)
 	}
-	file, err := s.OutboundFileContent(ctx, first.ID)
-	if err != nil || !bytes.Equal(file.Content, []byte("%PDF-1")) || file.SHA256 == "" {
-		t.Errorf("file content %+v %v", file, err)
+	if file, err := s.OutboundFileByID(ctx, first.ID); err != nil || file != first {
+		t.Errorf("file %+v %v, want %+v", file, err, first)
+	}
+	if n, _ := s.CountFilesWithContent(ctx, pdfSum); n != 1 {
+		t.Errorf("CountFilesWithContent = %d", n)
 	}
 	if ok, _ := s.IsResponseAttachment(ctx, first.ID); !ok {
 		t.Error("attachment not recognised")

@@ -262,23 +262,9 @@ func (s *Server) responseRegister(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/responses/"+strconv.FormatInt(id, 10))
 }
 
-// readUpload reads the form's file field within the largest size any response file may have.
-func readUpload(c echo.Context) (string, []byte, error) {
-	file, header, err := c.Request().FormFile("file")
-	if err != nil {
-		return "", nil, &interaction.InputError{Field: "file", Message: "Choose a file to upload."}
-	}
-	defer file.Close()
-	content, err := io.ReadAll(io.LimitReader(file, notify.MaxFileBytes+1))
-	if err != nil {
-		return "", nil, err
-	}
-	return header.Filename, content, nil
-}
-
 // responseAttachmentCreate adds a file to a text response.
 func (s *Server) responseAttachmentCreate(c echo.Context) error {
-	return s.responseFileUpload(c, "attachment", func(id int64, name string, content []byte) error {
+	return s.responseFileUpload(c, "attachment", func(id int64, name string, content io.Reader) error {
 		_, err := s.Notify.AddAttachment(c.Request().Context(), id, name, content)
 		return err
 	})
@@ -286,20 +272,25 @@ func (s *Server) responseAttachmentCreate(c echo.Context) error {
 
 // responseHeaderFileSave sets the default file of a media header.
 func (s *Server) responseHeaderFileSave(c echo.Context) error {
-	return s.responseFileUpload(c, "header_file", func(id int64, name string, content []byte) error {
+	return s.responseFileUpload(c, "header_file", func(id int64, name string, content io.Reader) error {
 		_, err := s.Notify.SetHeaderFile(c.Request().Context(), id, name, content)
 		return err
 	})
 }
 
-func (s *Server) responseFileUpload(c echo.Context, field string, save func(id int64, name string, content []byte) error) error {
+// responseFileUpload hands the form's file to save as a stream, which keeps it in media storage or
+// refuses it; a refusal shows the edit page again with the reason beside field.
+func (s *Server) responseFileUpload(c echo.Context, field string, save func(id int64, name string, content io.Reader) error) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	name, content, err := readUpload(c)
-	if err == nil {
-		err = save(id, name, content)
+	file, header, err := c.Request().FormFile("file")
+	if err != nil {
+		err = &interaction.InputError{Field: field, Message: "Choose a file to upload."}
+	} else {
+		defer file.Close()
+		err = save(id, header.Filename, file)
 	}
 	var inputError *interaction.InputError
 	if errors.As(err, &inputError) {

@@ -45,7 +45,7 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 	}
 	limits := media.LimitsFrom(s.Options)
 	announced := c.Request().ContentLength
-	_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(uploadReadTimeout))
+	allowSlowUpload(c)
 	form, err := c.Request().MultipartReader()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The upload is not a form with a file.")
@@ -129,6 +129,12 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 		parts = append(parts, oobIfPresent("beforeend", hashID("messages", id), components.Message(view)))
 	}
 	return render(c, http.StatusOK, templ.Join(parts...))
+}
+
+// allowSlowUpload lifts the server's read timeout for a request that carries a file, which may take long
+// on a slow line.
+func allowSlowUpload(c echo.Context) {
+	_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 }
 
 // errUploadInterrupted answers an upload whose body broke off (the agent cancelled, the line dropped); what

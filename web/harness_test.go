@@ -55,6 +55,7 @@ type harness struct {
 	router       *routing.Router
 	outbox       *outbox.Worker
 	interactions *interaction.Service
+	notify       *notify.Service
 	media        *media.Files
 	handler      http.Handler
 	server       *httptest.Server
@@ -90,7 +91,7 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatalf("media.OpenFiles: %v", err)
 	}
-	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: worker, Log: log, Now: now}
+	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: worker, Files: files, Log: log, Now: now}
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Log: log, Now: now}
 	closing := make(chan struct{})
 	handler := web.New(web.Deps{
@@ -105,7 +106,7 @@ func newHarness(t testing.TB) *harness {
 		st.Close()
 	})
 	return &harness{store: st, dbPath: dbPath, options: opts, hub: hub, router: router, outbox: worker,
-		interactions: service, media: files, handler: handler, server: server}
+		interactions: service, notify: responses, media: files, handler: handler, server: server}
 }
 
 // productionHash is testPassword hashed by auth.HashPassword, at the production bcrypt cost.

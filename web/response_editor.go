@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,9 +15,6 @@ import (
 	"switchboard/internal/notify"
 	"switchboard/store"
 )
-
-// responseFileBodyLimit admits a 16 MB response file with its multipart envelope.
-const responseFileBodyLimit = "17M"
 
 // editorParams reads the interaction and response ids of an editor URL; anything else is a 404.
 func editorParams(c echo.Context) (interactionID, responseID int64, err error) {
@@ -181,6 +177,7 @@ func (s *Server) responseHeaderUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	allowSlowUpload(c)
 	lookup, headerFileID, err := editorInput(c)
 	if err != nil {
 		return err
@@ -200,11 +197,7 @@ func (s *Server) responseHeaderUpload(c echo.Context) error {
 		problem = "Choose a file to upload."
 	} else {
 		defer file.Close()
-		content, err := io.ReadAll(io.LimitReader(file, notify.MaxFileBytes+1))
-		if err != nil {
-			return err
-		}
-		uploaded, err := s.Notify.Upload(ctx, user, header.Filename, content, draft.Header.Format)
+		uploaded, err := s.Notify.Upload(ctx, user, header.Filename, file, draft.Header.Format)
 		var inputError *interaction.InputError
 		switch {
 		case errors.As(err, &inputError):

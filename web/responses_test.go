@@ -4,19 +4,36 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
 	"switchboard/internal/auth"
+	"switchboard/internal/media/mediatest"
 	"switchboard/internal/notify"
 	"switchboard/store"
 )
 
 // upload posts a file as htmx posts a multipart form.
 func (b *browser) uploadForm(path, filename string, content []byte, fields url.Values) response {
+	b.t.Helper()
+	req := b.multipartRequest(path, filename, content, fields)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", b.cookie(csrfCookieName))
+	return b.do(req)
+}
+
+// submitFileForm posts a file as a browser submits a plain form, the CSRF token among the fields.
+func (b *browser) submitFileForm(path, filename string, content []byte) response {
+	b.t.Helper()
+	return b.do(b.multipartRequest(path, filename, content, url.Values{"_csrf": {b.cookie(csrfCookieName)}}))
+}
+
+func (b *browser) multipartRequest(path, filename string, content []byte, fields url.Values) *http.Request {
 	b.t.Helper()
 	var body bytes.Buffer
 	form := multipart.NewWriter(&body)
@@ -33,9 +50,7 @@ func (b *browser) uploadForm(path, filename string, content []byte, fields url.V
 		b.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", form.FormDataContentType())
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("X-CSRF-Token", b.cookie(csrfCookieName))
-	return b.do(req)
+	return req
 }
 
 func (h *harness) response(t testing.TB, r store.Response) int64 {
@@ -56,7 +71,7 @@ func (h *harness) response(t testing.TB, r store.Response) int64 {
 	return id
 }
 
-var pngFile = append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 32)...)
+var pngFile = mediatest.PNG(8, 8)
 
 // TestReplyButtonFilePermission: only agents granted "WhatsApp - Can Change Attachments in Reply Button"
 // may replace the file of a reply-button message's header; the editor offers the upload only to them and
@@ -66,7 +81,7 @@ func TestReplyButtonFilePermission(t *testing.T) {
 	h := newHarness(t)
 	agent := h.loggedIn(t, "alice", auth.RoleAgent)
 	i := h.activeInteraction(t, agent, "wamid.buttons", "16505551234")
-	file, err := h.store.SaveOutboundFile(context.Background(), "dress.png", "image/png", pngFile, 0, 1)
+	file, err := h.notify.Upload(context.Background(), store.User{}, "dress.png", bytes.NewReader(pngFile), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,11 +191,11 @@ func TestComposerAttachments(t *testing.T) {
 	alice := h.loggedIn(t, "alice", auth.RoleAgent)
 	i := h.activeInteraction(t, alice, "wamid.files", "16505551234")
 	id := h.response(t, store.Response{Name: "Terms", Kind: notify.KindText, Body: "Our terms"})
-	terms, err := h.store.SaveResponseFile(context.Background(), id, "terms.pdf", "application/pdf", []byte("%PDF-1.7"), 1)
+	terms, err := h.notify.AddAttachment(context.Background(), id, "terms.pdf", bytes.NewReader(mediatest.PDF(1000)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	stranger, err := h.store.SaveOutboundFile(context.Background(), "secret.pdf", "application/pdf", []byte("%PDF-1.7"), 0, 1)
+	stranger, err := h.notify.Upload(context.Background(), store.User{}, "secret.pdf", bytes.NewReader(mediatest.PDF(1000)), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,5 +295,48 @@ func TestResponseAdmin(t *testing.T) {
 	}
 	if res := admin.uploadForm(fmt.Sprintf("/admin/responses/%d/attachments", r.ID), "a.pdf", []byte("%PDF-1.7"), url.Values{"_csrf": {admin.cookie(csrfCookieName)}}); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Only text responses have attachments") {
 		t.Errorf("attachment on a notification: %d", res.status)
+	}
+}
+
+// TestResponseFileUpload: a file an admin attaches to a response is kept in media storage under its
+// SHA-256 and only described in the database; a refused one leaves neither a file nor a row, and the page
+// says why.
+func TestResponseFileUpload(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := h.loggedIn(t, "root", auth.RoleAdmin)
+	id := h.response(t, store.Response{Name: "Terms", Kind: notify.KindText, Body: "Our terms"})
+	path := fmt.Sprintf("/admin/responses/%d/attachments", id)
+
+	res := admin.submitFileForm(path, "evil.pdf", mediatest.HTML())
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Its name says PDF, but its content is an HTML document.") {
+		t.Errorf("HTML named .pdf: %d\n%s", res.status, res.body)
+	}
+	if n := h.count(t, "outbound_files"); n != 0 {
+		t.Errorf("the refused file left %d rows", n)
+	}
+	if left, _ := os.ReadDir(h.media.TempDir()); len(left) != 0 {
+		t.Errorf("the refused file left %d files in tmp/", len(left))
+	}
+
+	pdf := mediatest.PDF(200_000)
+	if res := admin.submitFileForm(path, "terms.pdf", pdf); res.status != http.StatusSeeOther {
+		t.Fatalf("upload = %d\n%s", res.status, res.body)
+	}
+	response, err := h.store.ResponseByID(context.Background(), id)
+	if err != nil || len(response.Attachments) != 1 {
+		t.Fatalf("attachments %+v %v", response.Attachments, err)
+	}
+	file := response.Attachments[0]
+	stored, err := h.media.Open(file.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stored.Close()
+	if content, _ := io.ReadAll(stored); file.Filename != "terms.pdf" || file.MIME != "application/pdf" || !bytes.Equal(content, pdf) {
+		t.Errorf("stored %+v with %d bytes", file, len(content))
+	}
+	if page := admin.get(fmt.Sprintf("/admin/responses/%d", id)); page.text("response-attachment") == "" || !strings.Contains(page.text("response-attachment"), "terms.pdf") {
+		t.Errorf("edit page lists %q", page.text("response-attachment"))
 	}
 }

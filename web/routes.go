@@ -51,7 +51,7 @@ func (s *Server) routes(e *echo.Echo) {
 	signedIn.GET("/interactions/:id/responses/:response/editor", s.responseEditorShow)
 	signedIn.POST("/interactions/:id/responses/:response/preview", s.responsePreview)
 	signedIn.POST("/interactions/:id/responses/:response/send", s.responseSend)
-	e.POST("/interactions/:id/responses/:response/header", s.responseHeaderUpload, s.requireSession, bodyLimit(responseFileBodyLimit))
+	e.POST("/interactions/:id/responses/:response/header", s.responseHeaderUpload, s.requireSession, bodyLimit(uploadBodyLimit))
 
 	// Own account.
 	signedIn.GET("/account", s.accountShow)
@@ -92,8 +92,8 @@ func (s *Server) routes(e *echo.Echo) {
 	admin.POST("/responses/:id/delete", s.responseDelete)
 	admin.POST("/responses/:id/register", s.responseRegister)
 	admin.POST("/responses/:id/attachments/:file/delete", s.responseAttachmentDelete)
-	e.POST("/admin/responses/:id/attachments", s.responseAttachmentCreate, s.requireSession, s.requireAdmin, bodyLimit(responseFileBodyLimit))
-	e.POST("/admin/responses/:id/header", s.responseHeaderFileSave, s.requireSession, s.requireAdmin, bodyLimit(responseFileBodyLimit))
+	e.POST("/admin/responses/:id/attachments", s.responseAttachmentCreate, s.requireSession, s.requireAdmin, bodyLimit(uploadBodyLimit))
+	e.POST("/admin/responses/:id/header", s.responseHeaderFileSave, s.requireSession, s.requireAdmin, bodyLimit(uploadBodyLimit))
 
 	// The built-in WhatsApp simulator (Cloud API stand-in and customer phone), only when no real API is set.
 	if s.Simulator != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"switchboard/internal/auth"
+	"switchboard/internal/media/mediatest"
 	"switchboard/internal/notify"
 	"switchboard/store"
 )
@@ -47,7 +49,7 @@ func (a *testApp) saveResponse(in notify.ResponseInput) int64 {
 // attach adds a file to a text response through the admin rules.
 func (a *testApp) attach(responseID int64, name string, content []byte) store.OutboundFile {
 	a.t.Helper()
-	file, err := a.Responses.AddAttachment(context.Background(), responseID, name, content)
+	file, err := a.Responses.AddAttachment(context.Background(), responseID, name, bytes.NewReader(content))
 	if err != nil {
 		a.t.Fatalf("attach %s: %v", name, err)
 	}
@@ -122,7 +124,7 @@ func (a *testApp) generalCategory() int64 {
 }
 
 var pdfBytes = []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")
-var pngBytes = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+var pngBytes = mediatest.PNG(16, 16)
 
 // TestStandardResponsesInBrowser: an agent inserts a standard response from the Responses panel (found by
 // search, fields filled from the contact and the agent) and by typing its /shortcut; a response with two
@@ -360,11 +362,11 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 			{Type: notify.ButtonQuickReply, Text: "One"}, {Type: notify.ButtonQuickReply, Text: "Two"}, {Type: notify.ButtonQuickReply, Text: "Three"}},
 		Parameters: map[string]notify.Parameter{"body.1": {Label: "What", Field: "contact.first_name"}}}
 	id := a.saveResponse(notify.ResponseInput{Name: "Delivery choice", Kind: notify.KindNotification, Definition: notify.Definition{Template: template}})
-	if _, err := a.Responses.SetHeaderFile(context.Background(), id, "cat.png", pngBytes); err != nil {
+	if _, err := a.Responses.SetHeaderFile(context.Background(), id, "cat.png", bytes.NewReader(pngBytes)); err != nil {
 		t.Fatal(err)
 	}
 	upload := t.TempDir() + "/dog.jpg"
-	if err := os.WriteFile(upload, append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, 64)...), 0o644); err != nil {
+	if err := os.WriteFile(upload, mediatest.JPEG(16, 16), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	root := browser(t)

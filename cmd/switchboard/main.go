@@ -128,6 +128,15 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Response files kept in the database by earlier versions join the others in media storage before
+	// anything can send them.
+	moved, err := notify.MoveFilesToMedia(ctx, st, files)
+	if err != nil {
+		return nil, err
+	}
+	if moved > 0 {
+		log.Info("response files moved from the database to media storage", "files", moved)
+	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -172,7 +181,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		return nil, err
 	}
 	service := &interaction.Service{Store: st, Bus: hub, Options: opts, Router: router, Outbox: a.worker, Now: now}
-	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: a.worker, Registry: client, BusinessAccountID: cfg.BusinessAccountID,
+	responses := &notify.Service{Store: st, Bus: hub, Options: opts, Outbox: a.worker, Files: files, Registry: client, BusinessAccountID: cfg.BusinessAccountID,
 		Log: log.With("component", "notify"), Now: now}
 	a.Responses = responses
 	intake := &inbound.Intake{Store: st, Bus: hub, Router: router, Media: a.fetcher, BusinessAccountID: cfg.BusinessAccountID,

@@ -47,13 +47,9 @@ func (s *Service) SendAttachment(ctx context.Context, agentID, interactionID int
 		}
 	}
 	separate := text != "" && (!file.Type.CanCaption() || utf8.RuneCountInString(text) > whatsapp.MaxCaptionLength)
-	created, err := file.File.Commit()
-	if err != nil {
-		return nil, fmt.Errorf("interaction: send file on %d: %w", interactionID, err)
-	}
 	var messages []store.Message
 	now := s.Now().UnixMilli()
-	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
+	enqueue := func(tx *store.Tx) error {
 		messages = nil
 		held, err := tx.InteractionByID(ctx, interactionID)
 		if errors.Is(err, store.ErrNotFound) || err == nil && held.AgentID != agentID {
@@ -86,14 +82,9 @@ func (s *Service) SendAttachment(ctx context.Context, agentID, interactionID int
 		}
 		messages = append(messages, m)
 		return tx.TouchAgent(ctx, held.ID, now)
-	})
+	}
+	err := file.File.Keep(func() error { return s.Store.WithTx(ctx, enqueue) }, ContentReferenced(ctx, s.Store, file.File.SHA256))
 	if err != nil {
-		if created {
-			// Leave nothing behind, unless another message already refers to the same content.
-			if n, countErr := s.Store.CountAttachmentsWithContent(context.WithoutCancel(ctx), file.File.SHA256); countErr == nil && n == 0 {
-				file.File.Uncommit()
-			}
-		}
 		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) {
 			return nil, err
 		}
@@ -105,4 +96,13 @@ func (s *Service) SendAttachment(ctx context.Context, agentID, interactionID int
 	}
 	s.Outbox.Kick()
 	return messages, nil
+}
+
+// ContentReferenced asks whether any record (an attachment, a response file) refers to the stored file
+// sha256, for Staged.Keep; when the store cannot tell, the file is taken to be needed.
+func ContentReferenced(ctx context.Context, st *store.Store, sha256 string) func() bool {
+	return func() bool {
+		n, err := st.CountFilesWithContent(context.WithoutCancel(ctx), sha256)
+		return err != nil || n > 0
+	}
 }

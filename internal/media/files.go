@@ -87,6 +87,23 @@ func (f *Files) Has(sum string) bool {
 	return err == nil
 }
 
+// Verify reads the stored file with the given hex SHA-256 and checks that its content has that hash.
+func (f *Files) Verify(sum string) error {
+	file, err := f.Open(sum)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	hasher := sha256.New()
+	if _, err := io.CopyBuffer(hasher, file, make([]byte, copyBufferSize)); err != nil {
+		return fmt.Errorf("media: verify %s: %w", sum, err)
+	}
+	if got := hex.EncodeToString(hasher.Sum(nil)); got != sum {
+		return fmt.Errorf("media: verify %s: the stored content hashes to %s", sum, got)
+	}
+	return nil
+}
+
 // Staged is a complete file waiting in tmp/ to be accepted (Commit) or dropped (Discard). It can be read
 // at any offset while it waits, which is how its type is detected without holding it in memory.
 type Staged struct {
@@ -167,6 +184,23 @@ func (s *Staged) Commit() (created bool, err error) {
 // makes sure nothing else refers to the same content.
 func (s *Staged) Uncommit() {
 	s.files.Remove(s.SHA256)
+}
+
+// Keep commits the file and then runs record, which writes what refers to it. When record fails, a file
+// this commit added is removed again unless referenced (asked only then) reports that something else
+// refers to the same content by now, so a failure leaves nothing behind. It returns record's error as is.
+func (s *Staged) Keep(record func() error, referenced func() bool) error {
+	created, err := s.Commit()
+	if err != nil {
+		return err
+	}
+	if err := record(); err != nil {
+		if created && !referenced() {
+			s.Uncommit()
+		}
+		return err
+	}
+	return nil
 }
 
 // Discard drops the staged file. It is safe to call more than once and after Commit.

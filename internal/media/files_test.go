@@ -205,3 +205,65 @@ func TestDownscaleFlattensTransparencyOntoWhite(t *testing.T) {
 		t.Errorf("transparent image became %v at size %v", out.RGBAAt(2, 2), out.Bounds())
 	}
 }
+
+// TestKeep: a record that fails takes the file it was to keep with it, unless something else refers to
+// the same content by then or it was already stored.
+func TestKeep(t *testing.T) {
+	files := openFiles(t)
+	failed := errors.New("record failed")
+	keep := func(content []byte, recordErr error, referenced bool) error {
+		t.Helper()
+		staged, err := files.Stage(bytes.NewReader(content), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return staged.Keep(func() error { return recordErr }, func() bool { return referenced })
+	}
+	first, second := mediatest.PDF(1000), mediatest.PDF(2000)
+	if err := keep(first, failed, false); !errors.Is(err, failed) || files.Has(hexSum(first)) {
+		t.Errorf("failed record: %v, stored %v", err, files.Has(hexSum(first)))
+	}
+	if err := keep(first, failed, true); !errors.Is(err, failed) || !files.Has(hexSum(first)) {
+		t.Errorf("failed record of content in use: %v, stored %v", err, files.Has(hexSum(first)))
+	}
+	if err := keep(second, nil, false); err != nil || !files.Has(hexSum(second)) {
+		t.Errorf("kept: %v, stored %v", err, files.Has(hexSum(second)))
+	}
+	if err := keep(second, failed, false); !errors.Is(err, failed) || !files.Has(hexSum(second)) {
+		t.Errorf("failed record of content stored before: %v, stored %v", err, files.Has(hexSum(second)))
+	}
+	if left := tempEntries(t, files); len(left) != 0 {
+		t.Errorf("tmp/ still holds %v", left)
+	}
+}
+
+// TestVerify: a stored file whose bytes no longer hash to its name is found out.
+func TestVerify(t *testing.T) {
+	files := openFiles(t)
+	content := mediatest.PDF(5000)
+	staged, err := files.Stage(bytes.NewReader(content), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := staged.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := files.Verify(staged.SHA256); err != nil {
+		t.Errorf("intact file: %v", err)
+	}
+	path := filepath.Join(files.Dir(), staged.SHA256[:2], staged.SHA256[2:4], staged.SHA256)
+	if err := os.WriteFile(path, content[:100], 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := files.Verify(staged.SHA256); err == nil || !strings.Contains(err.Error(), "hashes to") {
+		t.Errorf("damaged file: %v", err)
+	}
+	if err := files.Verify(hexSum(mediatest.PDF(100))); !errors.Is(err, media.ErrNotStored) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func hexSum(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])
+}

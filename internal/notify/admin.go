@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"switchboard/internal/interaction"
@@ -160,7 +161,7 @@ func fieldNames() string {
 
 // SetHeaderFile stores a file as a structured response's default media header; the file must suit the
 // header's format.
-func (s *Service) SetHeaderFile(ctx context.Context, responseID int64, filename string, content []byte) (store.Response, error) {
+func (s *Service) SetHeaderFile(ctx context.Context, responseID int64, filename string, content io.Reader) (store.Response, error) {
 	response, err := s.Store.ResponseByID(ctx, responseID)
 	if err != nil {
 		return store.Response{}, err
@@ -179,23 +180,17 @@ func (s *Service) SetHeaderFile(ctx context.Context, responseID int64, filename 
 	if header == nil || !MediaHeader(header.Format) {
 		return store.Response{}, &interaction.InputError{Field: "header_file", Message: "Choose an image, video or document header and save before uploading its file."}
 	}
-	filename = CleanFilename(filename)
-	mime, err := FileType(filename, content)
-	if err != nil {
-		return store.Response{}, &interaction.InputError{Field: "header_file", Message: err.Error() + "."}
-	}
-	if HeaderFormatFor(mime) != header.Format {
-		return store.Response{}, &interaction.InputError{Field: "header_file", Message: fmt.Sprintf("The header shows a %s; %s is not one.", header.Format, filename)}
-	}
-	now := s.Now().UnixMilli()
-	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
-		file, err := tx.SaveOutboundFile(ctx, filename, mime, content, 0, now)
-		if err != nil {
-			return err
-		}
-		header.FileID = file.ID
-		response.Definition = definition.Encode()
-		return tx.UpdateResponse(ctx, response, now)
+	_, err = s.saveFile(ctx, "header_file", filename, content, header.Format, 0, func(file store.OutboundFile) (store.OutboundFile, error) {
+		err := s.Store.WithTx(ctx, func(tx *store.Tx) error {
+			var err error
+			if file, err = tx.SaveOutboundFile(ctx, file); err != nil {
+				return err
+			}
+			header.FileID = file.ID
+			response.Definition = definition.Encode()
+			return tx.UpdateResponse(ctx, response, file.CreatedAt)
+		})
+		return file, err
 	})
 	if err != nil {
 		return store.Response{}, fmt.Errorf("notify: header file of response %d: %w", responseID, err)
@@ -204,7 +199,7 @@ func (s *Service) SetHeaderFile(ctx context.Context, responseID int64, filename 
 }
 
 // AddAttachment stores a file as one more attachment of a text response.
-func (s *Service) AddAttachment(ctx context.Context, responseID int64, filename string, content []byte) (store.OutboundFile, error) {
+func (s *Service) AddAttachment(ctx context.Context, responseID int64, filename string, content io.Reader) (store.OutboundFile, error) {
 	response, err := s.Store.ResponseByID(ctx, responseID)
 	if err != nil {
 		return store.OutboundFile{}, err
@@ -212,12 +207,9 @@ func (s *Service) AddAttachment(ctx context.Context, responseID int64, filename 
 	if response.Kind != KindText {
 		return store.OutboundFile{}, &interaction.InputError{Field: "attachment", Message: "Only text responses have attachments."}
 	}
-	filename = CleanFilename(filename)
-	mime, err := FileType(filename, content)
-	if err != nil {
-		return store.OutboundFile{}, &interaction.InputError{Field: "attachment", Message: err.Error() + "."}
-	}
-	file, err := s.Store.SaveResponseFile(ctx, responseID, filename, mime, content, s.Now().UnixMilli())
+	file, err := s.saveFile(ctx, "attachment", filename, content, "", 0, func(file store.OutboundFile) (store.OutboundFile, error) {
+		return s.Store.SaveResponseFile(ctx, responseID, file)
+	})
 	if err != nil {
 		return store.OutboundFile{}, fmt.Errorf("notify: attach to response %d: %w", responseID, err)
 	}

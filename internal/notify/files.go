@@ -1,113 +1,99 @@
 package notify
 
 import (
-	"switchboard/internal/media"
-
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
-	"net/http"
-	"path/filepath"
-	"strings"
+	"io"
+
+	"switchboard/internal/interaction"
+	"switchboard/internal/media"
+	"switchboard/store"
 )
 
-// File size limits. WhatsApp takes images up to 5 MB and audio and video up to 16 MB; response files are
-// kept in the database until sent, so documents are held to 16 MB here too.
-const (
-	MaxImageBytes = 5 << 20
-	MaxFileBytes  = 16 << 20
-)
-
-// officeTypes are the document types recognised by their name once their content is known to be a zip
-// container (the newer formats) or an OLE compound file (the older ones).
-var officeTypes = map[string]string{
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".doc":  "application/msword",
-	".xls":  "application/vnd.ms-excel",
-	".ppt":  "application/vnd.ms-powerpoint",
+// saveFile keeps a response file (a text response's attachment, a media header, or the header file an
+// agent uploads for one message) as every other file is kept: its bytes in media storage under their
+// SHA-256, described by a row in outbound_files. The content streams into staging and is recognised from
+// what it holds, by the same rules and within WhatsApp's own size for each kind as agents' attachments
+// (the attachment.* options narrow only what agents attach themselves); when format is given it must suit
+// that media header. Only then is the file committed and record run, which writes its row and whatever
+// refers to it in one transaction. A refusal is an InputError on field and leaves nothing behind: no
+// stored file, no row.
+func (s *Service) saveFile(ctx context.Context, field, filename string, content io.Reader, format string, uploadedBy int64,
+	record func(store.OutboundFile) (store.OutboundFile, error)) (store.OutboundFile, error) {
+	name := media.CleanName(filename)
+	limits := media.WhatsAppLimits()
+	staged, err := s.Files.Stage(content, limits.Largest())
+	if errors.Is(err, media.ErrTooLarge) {
+		return store.OutboundFile{}, &interaction.InputError{Field: field, Message: limits.TooLarge(name).Reason}
+	}
+	if err != nil {
+		return store.OutboundFile{}, fmt.Errorf("notify: receive %s: %w", name, err)
+	}
+	defer staged.Discard() // does nothing once the file is kept
+	found, detectErr := media.Detect(staged, staged.Size)
+	if err := limits.Check(name, staged.Size, found, detectErr); err != nil {
+		if refusal, ok := errors.AsType[*media.Refusal](err); ok {
+			return store.OutboundFile{}, &interaction.InputError{Field: field, Message: refusal.Reason}
+		}
+		return store.OutboundFile{}, err
+	}
+	if format != "" && HeaderFormatFor(found.MIME) != format {
+		return store.OutboundFile{}, &interaction.InputError{Field: field, Message: fmt.Sprintf("The header shows a %s; %s is not one.", format, name)}
+	}
+	file := store.OutboundFile{Filename: name, MIME: found.MIME, Size: staged.Size, SHA256: staged.SHA256, UploadedBy: uploadedBy, CreatedAt: s.Now().UnixMilli()}
+	err = staged.Keep(func() (err error) {
+		file, err = record(file)
+		return err
+	}, interaction.ContentReferenced(ctx, s.Store, staged.SHA256))
+	if err != nil {
+		return store.OutboundFile{}, err
+	}
+	return file, nil
 }
 
-// oleSignature starts every OLE compound file (.doc, .xls, .ppt).
-var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-
-// FileType decides from a file's content (its name only tells Office formats apart) which type it is
-// sent as, and refuses what WhatsApp does not deliver or what is too large.
-func FileType(filename string, content []byte) (string, error) {
-	if len(content) == 0 {
-		return "", fmt.Errorf("%s is empty", displayName(filename))
+// MoveFilesToMedia moves the response files whose bytes the database still holds (where they were kept
+// before migration 007) into media storage, and reports how many it moved. Each file is written to
+// storage and read back there under the SHA-256 recorded for it before its database copy is deleted, so an
+// interruption loses nothing: a file not yet deleted from the database is simply moved again. It runs at
+// start, before the outbox, which sends these files from media storage; once every file moved it does
+// nothing.
+func MoveFilesToMedia(ctx context.Context, st *store.Store, files *media.Files) (int, error) {
+	ids, err := st.FilesToMove(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("notify: move files to media storage: %w", err)
 	}
-	detected, _, _ := strings.Cut(http.DetectContentType(content), ";")
-	extension := strings.ToLower(filepath.Ext(filename))
-	mime := ""
-	switch detected {
-	case "image/jpeg", "image/png", "video/mp4", "application/pdf", "audio/mpeg":
-		mime = detected
-	case "application/ogg":
-		mime = "audio/ogg"
-	case "text/plain":
-		mime = "text/plain"
-	case "application/zip":
-		if strings.HasSuffix(extension, "x") {
-			mime = officeTypes[extension]
-		}
-	default:
-		if bytes.HasPrefix(content, oleSignature) && !strings.HasSuffix(extension, "x") {
-			mime = officeTypes[extension]
+	for i, id := range ids {
+		if err := moveFile(ctx, st, files, id); err != nil {
+			return i, fmt.Errorf("notify: move files to media storage: %w", err)
 		}
 	}
-	if officeMIME(mime) {
-		// The name only told the Office formats apart; the container's own contents must agree, so a program
-		// or a plain archive named .docx is refused.
-		if found, err := media.Detect(bytes.NewReader(content), int64(len(content))); err != nil || found.MIME != mime {
-			return "", fmt.Errorf("%s is not the Office document its name says", displayName(filename))
-		}
-	}
-	if mime == "" {
-		return "", fmt.Errorf("%s cannot be sent over WhatsApp: use a PDF, Word, Excel, PowerPoint or text document, a JPEG or PNG image, MP4 video or MP3/OGG audio", displayName(filename))
-	}
-	limit := MaxFileBytes
-	if strings.HasPrefix(mime, "image/") {
-		limit = MaxImageBytes
-	}
-	if len(content) > limit {
-		return "", fmt.Errorf("%s is %.1f MB; WhatsApp takes at most %d MB for this kind of file", displayName(filename), float64(len(content))/(1<<20), limit>>20)
-	}
-	return mime, nil
+	return len(ids), nil
 }
 
-// CleanFilename keeps the last element of a client's file name, without control characters, at most 200
-// characters; it is only ever shown (escaped) and sent to WhatsApp, never used as a path.
-func CleanFilename(name string) string {
-	name = name[strings.LastIndexAny(name, `/\`)+1:]
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if runes := []rune(name); len(runes) > 200 {
-		name = string(runes[len(runes)-200:])
+// moveFile moves one file; the database holds such files whole (at most 16 MB), so one is read at a time.
+func moveFile(ctx context.Context, st *store.Store, files *media.Files, id int64) error {
+	file, content, err := st.FileToMove(ctx, id)
+	if err != nil {
+		return err
 	}
-	if name == "" || name == "." || name == ".." {
-		return "file"
+	staged, err := files.Stage(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return fmt.Errorf("file %d: %w", id, err)
 	}
-	return name
-}
-
-func displayName(filename string) string {
-	if filename == "" {
-		return "The file"
+	defer staged.Discard()
+	if staged.SHA256 != file.SHA256 || staged.Size != file.Size {
+		return fmt.Errorf("file %d (%q): its content does not match the SHA-256 and size recorded for it; it stays in the database", id, file.Filename)
 	}
-	return "“" + filename + "”"
-}
-
-func officeMIME(mime string) bool {
-	for _, m := range officeTypes {
-		if m == mime {
-			return true
-		}
+	if files.Has(file.SHA256) && files.Verify(file.SHA256) != nil {
+		files.Remove(file.SHA256) // a damaged copy: Commit keeps what is there, so make room for this one
 	}
-	return false
+	if _, err := staged.Commit(); err != nil {
+		return fmt.Errorf("file %d: %w", id, err)
+	}
+	if err := files.Verify(file.SHA256); err != nil {
+		return fmt.Errorf("file %d: %w", id, err)
+	}
+	return st.FileMoved(ctx, id)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/media"
 	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/internal/whatsapp"
@@ -63,7 +64,8 @@ func (r *registry) ListTemplates(context.Context, string) ([]whatsapp.TemplateDe
 func newService(t *testing.T, r notify.TemplateRegistry) *notify.Service {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "switchboard.db"))
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "switchboard.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,11 @@ func newService(t *testing.T, r notify.TemplateRegistry) *notify.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &notify.Service{Store: st, Options: opts, Registry: r, BusinessAccountID: "102290129340398",
+	files, err := media.OpenFiles(filepath.Join(dir, "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &notify.Service{Store: st, Options: opts, Files: files, Registry: r, BusinessAccountID: "102290129340398",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/interaction"
+	"switchboard/internal/media"
 	"switchboard/internal/options"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
@@ -33,6 +35,8 @@ type Service struct {
 	Bus     events.Bus
 	Options *options.Set
 	Outbox  Kicker
+	// Files keeps the bytes of response files (attachments, header files); outbound_files describes them.
+	Files *media.Files
 	// Registry and BusinessAccountID register notifications as WhatsApp templates; without them
 	// notifications are kept here only and must be created in WhatsApp Manager by hand.
 	Registry          TemplateRegistry
@@ -161,16 +165,10 @@ func (s *Service) checkHeaderFile(ctx context.Context, agent store.User, header 
 
 // Upload keeps a file an agent chose for a message header; format is the header's (image, video or
 // document), which the file's content must match.
-func (s *Service) Upload(ctx context.Context, agent store.User, filename string, content []byte, format string) (store.OutboundFile, error) {
-	filename = CleanFilename(filename)
-	mime, err := FileType(filename, content)
-	if err != nil {
-		return store.OutboundFile{}, &interaction.InputError{Field: "header_file", Message: err.Error() + "."}
-	}
-	if format != "" && HeaderFormatFor(mime) != format {
-		return store.OutboundFile{}, &interaction.InputError{Field: "header_file", Message: fmt.Sprintf("The header shows a %s; %s is not one.", format, filename)}
-	}
-	file, err := s.Store.SaveOutboundFile(ctx, filename, mime, content, agent.ID, s.Now().UnixMilli())
+func (s *Service) Upload(ctx context.Context, agent store.User, filename string, content io.Reader, format string) (store.OutboundFile, error) {
+	file, err := s.saveFile(ctx, "header_file", filename, content, format, agent.ID, func(file store.OutboundFile) (store.OutboundFile, error) {
+		return s.Store.SaveOutboundFile(ctx, file)
+	})
 	if err != nil {
 		return store.OutboundFile{}, fmt.Errorf("notify: upload: %w", err)
 	}

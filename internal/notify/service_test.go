@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"switchboard/internal/events"
 	"switchboard/internal/interaction"
+	"switchboard/internal/media/mediatest"
 	"switchboard/internal/notify"
 	"switchboard/internal/options"
 	"switchboard/store"
@@ -71,7 +73,10 @@ func TestComposerAfterTheWindow(t *testing.T) {
 	}
 
 	var inputError *interaction.InputError
-	file, _ := s.Store.SaveOutboundFile(ctx, "a.pdf", "application/pdf", []byte("%PDF"), agent.ID, 1)
+	file, err := s.Upload(ctx, agent, "a.pdf", bytes.NewReader(mediatest.PDF(100)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.SendComposer(ctx, agent, i.ID, "See attached", []int64{file.ID}); !errors.As(err, &inputError) || inputError.Field != "attachments" {
 		t.Errorf("attachments after the window: %v", err)
 	}
@@ -106,8 +111,14 @@ func TestComposerInsideTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, _ := s.AddAttachment(ctx, id, "terms.pdf", []byte("%PDF-1.7\n"))
-	png, _ := s.AddAttachment(ctx, id, "map.png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 16)...))
+	pdf, err := s.AddAttachment(ctx, id, "terms.pdf", bytes.NewReader(mediatest.PDF(100)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := s.AddAttachment(ctx, id, "map.png", bytes.NewReader(mediatest.PNG(4, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	messages, err := s.SendComposer(ctx, agent, i.ID, "Here are our terms", []int64{pdf.ID, png.ID})
 	if err != nil {
 		t.Fatal(err)

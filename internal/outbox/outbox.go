@@ -4,7 +4,6 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -212,7 +211,7 @@ func (w *Worker) send(ctx context.Context, item store.OutboxItem) {
 		return
 	}
 	sendCtx, cancel := context.WithTimeout(record, w.SendTimeout)
-	message, err := w.prepare(sendCtx, record, item)
+	message, err := Outbound(item)
 	wamid := ""
 	if err == nil {
 		wamid, err = w.Client.Send(sendCtx, item.Message.PhoneNumberID, message)
@@ -274,13 +273,16 @@ func (w *Worker) persist(what string, id int64, write func() error) bool {
 	}
 }
 
-// needsUpload reports whether m carries an attached file WhatsApp does not have yet. Files of notifications
-// and standard responses are uploaded by prepare instead.
+// needsUpload reports whether m carries a file WhatsApp does not have yet: an attached file, a standard
+// response's file or the media header of a notification or interactive message.
 func needsUpload(m store.Message) bool {
-	if _, structured := notify.DecodeContent(m.Payload); structured {
+	if m.MediaID != "" {
 		return false
 	}
-	return isFileKind(m.Kind) && m.MediaID == ""
+	if content, structured := notify.DecodeContent(m.Payload); structured {
+		return content.FileID != 0
+	}
+	return isFileKind(m.Kind)
 }
 
 func isFileKind(kind string) bool {
@@ -296,34 +298,56 @@ var errFileMissing = errors.New("the attached file is missing from storage")
 
 // upload streams the message's stored file to the media endpoint and remembers the media id.
 func (w *Worker) upload(ctx context.Context, item store.OutboxItem) (string, error) {
-	if w.Uploader == nil || w.Blobs == nil {
+	if w.Uploader == nil {
+		return "", fmt.Errorf("%w: this connection cannot upload files", whatsapp.ErrInvalidMessage)
+	}
+	if w.Blobs == nil {
 		return "", errFileMissing
 	}
-	attachment, err := w.Store.AttachmentByMessage(ctx, item.Message.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", errFileMissing
-	}
+	sha256, upload, err := w.storedFile(ctx, item.Message)
 	if err != nil {
 		return "", err
 	}
-	file, err := w.Blobs.Open(attachment.SHA256)
+	file, err := w.Blobs.Open(sha256)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", errFileMissing, err)
 	}
 	defer file.Close()
+	upload.Content = file
 	uploadCtx, cancel := context.WithTimeout(ctx, w.UploadTimeout)
 	defer cancel()
-	mediaID, err := w.Uploader.UploadMedia(uploadCtx, item.Message.PhoneNumberID, whatsapp.MediaUpload{
-		MIMEType: attachment.ContentType, FileName: attachment.FileName, Content: file, Size: attachment.Size,
-	})
+	mediaID, err := w.Uploader.UploadMedia(uploadCtx, item.Message.PhoneNumberID, upload)
 	if err != nil {
 		return "", err
 	}
 	if err := w.Store.SetUploadedMediaID(context.WithoutCancel(ctx), item.Message.ID, mediaID); err != nil {
 		return "", err
 	}
-	w.Log.Info("outbox: file uploaded", "message", item.Message.ID, "media_id", mediaID, "bytes", attachment.Size)
+	w.Log.Info("outbox: file uploaded", "message", item.Message.ID, "media_id", mediaID, "bytes", upload.Size)
 	return mediaID, nil
+}
+
+// storedFile says which stored file m carries and how it is described to WhatsApp (everything but the
+// content): the attachment of a file message, or the response file named by a structured message's content.
+func (w *Worker) storedFile(ctx context.Context, m store.Message) (string, whatsapp.MediaUpload, error) {
+	if content, structured := notify.DecodeContent(m.Payload); structured {
+		file, err := w.Store.OutboundFileByID(ctx, content.FileID)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", whatsapp.MediaUpload{}, fmt.Errorf("%w: its record was deleted", errFileMissing)
+		}
+		if err != nil {
+			return "", whatsapp.MediaUpload{}, err
+		}
+		return file.SHA256, whatsapp.MediaUpload{MIMEType: file.MIME, FileName: file.Filename, Size: file.Size}, nil
+	}
+	attachment, err := w.Store.AttachmentByMessage(ctx, m.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", whatsapp.MediaUpload{}, errFileMissing
+	}
+	if err != nil {
+		return "", whatsapp.MediaUpload{}, err
+	}
+	return attachment.SHA256, whatsapp.MediaUpload{MIMEType: attachment.ContentType, FileName: attachment.FileName, Size: attachment.Size}, nil
 }
 
 // uploadFailed retries an upload that may work later and fails the message otherwise. Any transport
@@ -412,35 +436,4 @@ func Outbound(item store.OutboxItem) (whatsapp.OutboundMessage, error) {
 		media.Filename = m.MediaFilename
 	}
 	return whatsapp.NewMedia(item.RecipientWAID, m.Kind, media)
-}
-
-// prepare uploads the file of a notification, interactive message or standard response when it has one not
-// yet uploaded (recording the media id so a retry does not upload it again) and builds the message. Upload
-// failures are classified like send failures; an upload never reaches the customer, so repeating one is
-// harmless.
-func (w *Worker) prepare(ctx, record context.Context, item store.OutboxItem) (whatsapp.OutboundMessage, error) {
-	content, ok := notify.DecodeContent(item.Message.Payload)
-	if ok && content.FileID != 0 && item.Message.MediaID == "" {
-		if w.Uploader == nil {
-			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: this connection cannot upload files", item.Message.ID, whatsapp.ErrInvalidMessage)
-		}
-		file, err := w.Store.OutboundFileContent(record, content.FileID)
-		if errors.Is(err, store.ErrNotFound) {
-			return whatsapp.OutboundMessage{}, fmt.Errorf("outbox: message %d: %w: its file was deleted", item.Message.ID, whatsapp.ErrInvalidMessage)
-		}
-		if err != nil {
-			return whatsapp.OutboundMessage{}, err
-		}
-		mediaID, err := w.Uploader.UploadMedia(ctx, item.Message.PhoneNumberID, whatsapp.MediaUpload{
-			MIMEType: file.MIME, FileName: file.Filename, Content: bytes.NewReader(file.Content), Size: int64(len(file.Content)),
-		})
-		if err != nil {
-			return whatsapp.OutboundMessage{}, err
-		}
-		if err := w.Store.SetMessageMediaID(record, item.Message.ID, mediaID); err != nil {
-			return whatsapp.OutboundMessage{}, err
-		}
-		item.Message.MediaID = mediaID
-	}
-	return Outbound(item)
 }

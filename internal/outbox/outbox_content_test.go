@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/media/mediatest"
 	"switchboard/internal/notify"
 	"switchboard/internal/outbox"
 	"switchboard/internal/whatsapp"
@@ -55,13 +56,11 @@ func TestStructuredAndFileMessages(t *testing.T) {
 	api := &contentAPI{failUploads: 1}
 	server := httptest.NewServer(http.HandlerFunc(api.serve))
 	t.Cleanup(server.Close)
-	h := newHarness(t, &whatsapp.Client{BaseURL: server.URL, Version: "v21.0", AccessToken: accessToken, HTTP: server.Client()})
+	h := newHarness(t, nil)
+	files := h.withServer(server)
 
 	template := notify.Content{Message: whatsapp.NewTemplate("", "thank_you_patience", "en_US", whatsapp.TemplateBody(whatsapp.TextParameter("We found it.")))}
-	file, err := h.store.SaveOutboundFile(h.ctx, "terms.pdf", "application/pdf", []byte("%PDF-1.7"), 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	file := h.responseFile(files, "terms.pdf", "application/pdf", mediatest.PDF(1000))
 	enqueue := func(kind string, content notify.Content) int64 {
 		now := h.clock.Now().UnixMilli()
 		id, err := h.store.EnqueueOutbound(h.ctx, store.Message{InteractionID: h.inter.ID, ContactID: h.inter.ContactID, PhoneNumberID: phoneNumberID,

@@ -2,16 +2,19 @@ package outbox_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"switchboard/internal/media"
 	"switchboard/internal/media/mediatest"
+	"switchboard/internal/notify"
 	"switchboard/internal/outbox"
 	"switchboard/internal/whatsapp"
 	"switchboard/store"
@@ -104,8 +107,8 @@ func (h *harness) withServer(server *httptest.Server) *media.Files {
 	return files
 }
 
-// enqueueFile stores content and queues a file message for it, as SendAttachment does.
-func (h *harness) enqueueFile(files *media.Files, kind, name, mimeType, caption string, content []byte) int64 {
+// storeContent puts content in media storage.
+func (h *harness) storeContent(files *media.Files, content []byte) *media.Staged {
 	h.t.Helper()
 	staged, err := files.Stage(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
@@ -114,6 +117,24 @@ func (h *harness) enqueueFile(files *media.Files, kind, name, mimeType, caption 
 	if _, err := staged.Commit(); err != nil {
 		h.t.Fatal(err)
 	}
+	return staged
+}
+
+// responseFile stores content as a standard response's file, as notify does.
+func (h *harness) responseFile(files *media.Files, name, mimeType string, content []byte) store.OutboundFile {
+	h.t.Helper()
+	staged := h.storeContent(files, content)
+	file, err := h.store.SaveOutboundFile(h.ctx, store.OutboundFile{Filename: name, MIME: mimeType, Size: staged.Size, SHA256: staged.SHA256, CreatedAt: 1})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return file
+}
+
+// enqueueFile stores content and queues a file message for it, as SendAttachment does.
+func (h *harness) enqueueFile(files *media.Files, kind, name, mimeType, caption string, content []byte) int64 {
+	h.t.Helper()
+	staged := h.storeContent(files, content)
 	now := h.clock.Now().UnixMilli()
 	id, err := h.store.EnqueueOutboundAttachment(h.ctx, store.Message{InteractionID: h.inter.ID, ContactID: h.inter.ContactID, PhoneNumberID: phoneNumberID,
 		Kind: kind, Body: caption, MediaMIME: mimeType, MediaFilename: name, AuthorID: h.agent, OriginatedAt: now, ReceivedAt: now},
@@ -216,5 +237,69 @@ func TestMissingFileFailsTheMessage(t *testing.T) {
 	}
 	if uploads, sends := api.counts(); uploads+sends != 0 {
 		t.Errorf("%d uploads, %d sends", uploads, sends)
+	}
+}
+
+// recordingUploader passes uploads on and notes what the outbox handed over.
+type recordingUploader struct {
+	outbox.Uploader
+	mu      sync.Mutex
+	streams []bool // whether each upload read from a file rather than bytes in memory
+	sizes   []int64
+}
+
+func (u *recordingUploader) UploadMedia(ctx context.Context, phoneNumberID string, upload whatsapp.MediaUpload) (string, error) {
+	u.mu.Lock()
+	_, isFile := upload.Content.(*os.File)
+	u.streams, u.sizes = append(u.streams, isFile), append(u.sizes, upload.Size)
+	u.mu.Unlock()
+	return u.Uploader.UploadMedia(ctx, phoneNumberID, upload)
+}
+
+// TestResponseFileIsStreamedFromStorage: a standard response's file (here one of the composer's
+// attachments) is read from media storage and streamed to the media endpoint with its size, before the
+// message goes by the media id; a file gone from storage fails its message as "File missing" without
+// anything reaching WhatsApp.
+func TestResponseFileIsStreamedFromStorage(t *testing.T) {
+	api := newMediaAPI(t)
+	h := newHarness(t, nil)
+	files := h.withMedia(api)
+	uploader := &recordingUploader{Uploader: h.worker.Uploader}
+	h.worker.Uploader = uploader
+	pdf := mediatest.PDF(400_000)
+	file := h.responseFile(files, "terms.pdf", "application/pdf", pdf)
+	enqueue := func(file store.OutboundFile) int64 {
+		now := h.clock.Now().UnixMilli()
+		id, err := h.store.EnqueueOutbound(h.ctx, store.Message{InteractionID: h.inter.ID, ContactID: h.inter.ContactID, PhoneNumberID: phoneNumberID,
+			Kind: "document", Payload: notify.Attachment(file.ID, file.Filename, file.MIME).Encode(), MediaFilename: file.Filename, MediaMIME: file.MIME,
+			AuthorID: h.agent, OriginatedAt: now, ReceivedAt: now}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	id := enqueue(file)
+	h.worker.Drain(h.ctx)
+
+	if len(api.uploads) != 1 || !bytes.Equal(api.uploads[0], pdf) || api.uploadTypes[0] != "application/pdf terms.pdf" {
+		t.Fatalf("uploads %d (%v)", len(api.uploads), api.uploadTypes)
+	}
+	if len(uploader.streams) != 1 || !uploader.streams[0] || uploader.sizes[0] != int64(len(pdf)) {
+		t.Errorf("upload handed over from a file: %v, sizes %v", uploader.streams, uploader.sizes)
+	}
+	document, _ := api.sends[0]["document"].(map[string]any)
+	if m := h.message(id); m.Status != store.StatusSent || m.MediaID != "media-1" || document["id"] != "media-1" || document["filename"] != "terms.pdf" {
+		t.Errorf("message %+v sent as %v", m, api.sends[0])
+	}
+
+	gone := h.responseFile(files, "gone.pdf", "application/pdf", mediatest.PDF(1000))
+	files.Remove(gone.SHA256)
+	missing := enqueue(gone)
+	h.worker.Drain(h.ctx)
+	if m := h.message(missing); m.Status != store.StatusFailed || m.ErrorTitle != "File missing" {
+		t.Errorf("message without its file %+v", m)
+	}
+	if uploads, sends := api.counts(); uploads != 1 || sends != 1 {
+		t.Errorf("%d uploads, %d sends after the missing file", uploads, sends)
 	}
 }
