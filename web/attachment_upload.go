@@ -18,6 +18,7 @@ import (
 const (
 	// uploadBodyLimit admits the largest file plus its form; the handler enforces the exact limits.
 	uploadBodyLimit = "102MiB"
+	maxUploadBytes  = 102 << 20 // uploadBodyLimit in bytes
 	// uploadFormAllowance is what the multipart framing and the caption may add to a file.
 	uploadFormAllowance = 2 << 20
 	// uploadReadTimeout replaces the server's read timeout for an upload, which may take long on a slow line.

@@ -40,14 +40,37 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// multipartNeedsSession refuses a multipart body from someone not signed in before anything reads it: the
+// CSRF check below looks for its token among the form fields, and for a multipart body that means parsing
+// all of it (32 MB in memory, the rest in temporary files) before any route's body limit or sign-in check
+// runs. A signed-in person's multipart body is capped at the largest upload any route takes. The webhook
+// and the simulator's customer phone are not Switchboard's forms and are left to their own limits.
+func (s *Server) multipartNeedsSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		request := c.Request()
+		contentType := strings.ToLower(request.Header.Get(echo.HeaderContentType))
+		if !strings.HasPrefix(contentType, "multipart/") || csrfExempt(request.URL.Path) {
+			return next(c)
+		}
+		if _, _, err := s.currentSession(c); errors.Is(err, store.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusForbidden, "Sign in before sending files.")
+		} else if err != nil {
+			return err
+		}
+		request.Body = http.MaxBytesReader(c.Response(), request.Body, maxUploadBytes)
+		return next(c)
+	}
+}
+
+func csrfExempt(path string) bool {
+	return strings.HasPrefix(path, "/webhooks/") || strings.HasPrefix(path, "/sim/") || strings.HasPrefix(path, "/static/")
+}
+
 // csrf checks a per-browser token on every state-changing request. Webhooks (signed by Meta) and the
 // simulator (a stand-in for Meta) are not browser forms of Switchboard and are exempt.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/webhooks/") || strings.HasPrefix(p, "/sim/") || strings.HasPrefix(p, "/static/")
-		},
+		Skipper:        func(c echo.Context) bool { return csrfExempt(c.Request().URL.Path) },
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		ContextKey:     csrfContextKey,
 		CookieName:     "switchboard_csrf",

@@ -6,7 +6,7 @@ import (
 
 // routes is the table of contents: every URL Switchboard answers, with who may use it.
 func (s *Server) routes(e *echo.Echo) {
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.csrf())
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.multipartNeedsSession, s.csrf())
 
 	// Static assets (stylesheet, app.js, vendored htmx) embedded in the binary.
 	e.GET("/static/*", staticFiles())

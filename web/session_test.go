@@ -3,10 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"switchboard/internal/auth"
@@ -429,5 +431,52 @@ func TestContactHistoryVisibleOnlyToItsAgents(t *testing.T) {
 				t.Errorf("contact details shown = %v, want %v", shown, want)
 			}
 		})
+	}
+}
+
+// countingReader is an endless multipart body (one file part that never ends) that counts what was read.
+type countingReader struct{ n atomic.Int64 }
+
+const countingReaderHead = "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	at := r.n.Load()
+	for i := range p {
+		if at+int64(i) < int64(len(countingReaderHead)) {
+			p[i] = countingReaderHead[at+int64(i)]
+		} else {
+			p[i] = 'x'
+		}
+	}
+	r.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestMultipartFromStrangersIsNotRead: a multipart body from someone not signed in is refused before the
+// CSRF check would parse it (which would buffer up to 32 MB and spill the rest to disk).
+func TestMultipartFromStrangersIsNotRead(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	stranger := h.newBrowser(t)
+	stranger.get("/login") // a CSRF cookie, as a page would have, but no session
+	body := &countingReader{}
+	const size = 64 << 20
+	req, err := http.NewRequest(http.MethodPost, h.server.URL+"/admin/responses/1/attachments", io.LimitReader(body, size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = size
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=xyz")
+	res, err := stranger.client.Do(req)
+	if err != nil {
+		t.Fatal(err) // the server answers before the body is sent, then closes
+	}
+	text, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(text), "Sign in before sending files.") {
+		t.Errorf("stranger's upload = %d %s, want 403 asking to sign in", res.StatusCode, text)
+	}
+	if read := body.n.Load(); read > 8<<20 {
+		t.Errorf("%d bytes of a stranger's upload were taken in", read)
 	}
 }
