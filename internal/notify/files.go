@@ -15,8 +15,9 @@ import (
 // saveFile keeps a response file (a text response's attachment, a media header, or the header file an
 // agent uploads for one message) as every other file is kept: its bytes in media storage under their
 // SHA-256, described by a row in outbound_files. The content streams into staging and is recognised from
-// what it holds, by the same rules and within WhatsApp's own size for each kind as agents' attachments
-// (the attachment.* options narrow only what agents attach themselves); when format is given it must suit
+// what it holds, by the same rules and within WhatsApp's own size for each kind as agents' attachments.
+// A file an agent uploads (uploadedBy not 0) must also be of a kind and size the attachment.* options let
+// agents send; an admin's library files are not narrowed by those. When format is given it must suit
 // that media header. Only then is the file committed and record run, which writes its row and whatever
 // refers to it in one transaction. A refusal is an InputError on field and leaves nothing behind: no
 // stored file, no row.
@@ -24,6 +25,9 @@ func (s *Service) saveFile(ctx context.Context, field, filename string, content 
 	record func(store.OutboundFile) (store.OutboundFile, error)) (store.OutboundFile, error) {
 	name := media.CleanName(filename)
 	limits := media.WhatsAppLimits()
+	if uploadedBy != 0 && s.Options != nil {
+		limits = media.LimitsFrom(s.Options)
+	}
 	staged, err := s.Files.Stage(content, limits.Largest())
 	if errors.Is(err, media.ErrTooLarge) {
 		return store.OutboundFile{}, &interaction.InputError{Field: field, Message: limits.TooLarge(name).Reason}

@@ -330,3 +330,23 @@ func TestMoveRefusesMismatchedContent(t *testing.T) {
 		t.Errorf("media storage holds %v in tmp/ and %v", temporary, kept)
 	}
 }
+
+// TestAgentHeaderUploadFollowsAttachmentOptions: a header file an agent uploads is a file the agent sends,
+// so the attachment options narrow it as they narrow the paperclip; the admin's library is not narrowed.
+func TestAgentHeaderUploadFollowsAttachmentOptions(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t, nil)
+	_, image := fileResponses(t, s)
+	agent, _ := conversation(t, s, time.Now())
+	if problems, err := s.Options.Update(ctx, map[string]string{"attachment.allowed-types": "PDF"}, 0); err != nil || len(problems) > 0 {
+		t.Fatalf("options: %v %v", err, problems)
+	}
+	_, err := s.Upload(ctx, agent, "blue.png", bytes.NewReader(mediatest.PNG(8, 8)), notify.HeaderImage)
+	var inputError *interaction.InputError
+	if !errors.As(err, &inputError) || inputError.Field != "header_file" {
+		t.Errorf("agent's PNG with only PDF allowed: %v, want a refusal", err)
+	}
+	if _, err := s.SetHeaderFile(ctx, image, "blue.png", bytes.NewReader(mediatest.PNG(8, 8))); err != nil {
+		t.Errorf("admin's PNG header: %v", err)
+	}
+}
