@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -243,14 +244,22 @@ func (c conn) takePendingStatuses(ctx context.Context, wamid string) ([]StatusUp
 	return updates, nil
 }
 
+// customerWindowQuery is ordered and limited rather than a MAX(), so SQLite reads the newest entry of
+// messages_customer_window instead of every entry of the contact.
+const customerWindowQuery = `SELECT MIN(originated_at, received_at) FROM messages
+	WHERE contact_id = ? AND phone_number_id = ? AND direction = 'in' AND kind <> 'system'
+	ORDER BY MIN(originated_at, received_at) DESC LIMIT 1`
+
 // CustomerWindowStart returns when the customer last wrote to a business number (Unix ms), 0 if never:
 // the start of WhatsApp's customer service window, which belongs to the customer and number rather than
 // to one interaction. A message's own time counts, except one dated in the future by the phone's clock.
 func (c conn) CustomerWindowStart(ctx context.Context, contactID int64, phoneNumberID string) (int64, error) {
-	const q = `SELECT COALESCE(MAX(MIN(originated_at, received_at)), 0) FROM messages
-		WHERE contact_id = ? AND phone_number_id = ? AND direction = 'in' AND kind <> 'system'`
 	var at int64
-	if err := c.q.QueryRowContext(ctx, q, contactID, phoneNumberID).Scan(&at); err != nil {
+	err := c.q.QueryRowContext(ctx, customerWindowQuery, contactID, phoneNumberID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("store: window of contact %d: %w", contactID, classify(err))
 	}
 	return at, nil

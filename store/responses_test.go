@@ -153,6 +153,7 @@ func TestCustomerWindowStart(t *testing.T) {
 	in("w1", 1000, 5000, "text")
 	in("w2", 9000, 7000, "text") // the phone's clock is ahead: arrival counts
 	in("w3", 99000, 99000, "system")
+	in("w5", 6000, 8000, "text") // arrives last, but was written before w2: w2 still opened the window
 	out := outboundMessage(i, "w4", StatusSent)
 	out.ReceivedAt = 50000
 	mustInsertMessage(t, s, out)
@@ -161,6 +162,23 @@ func TestCustomerWindowStart(t *testing.T) {
 	}
 	if at, _ := s.CustomerWindowStart(ctx, i.ContactID, "other-number"); at != 0 {
 		t.Errorf("other number: %d", at)
+	}
+	// Read on every render: it must be one index step, not a walk through the contact's history.
+	var plan, detail string
+	var id, parent, unused int
+	rows, err := s.DB().QueryContext(ctx, `EXPLAIN QUERY PLAN `+customerWindowQuery, i.ContactID, testPhoneNumberID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan += detail + "\n"
+	}
+	rows.Close()
+	if !strings.Contains(plan, "messages_customer_window") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Errorf("query plan:\n%s", plan)
 	}
 }
 
