@@ -68,26 +68,31 @@ func (s *Server) staleResponse(c echo.Context) error {
 	return s.respondWithFragments(c, http.StatusOK, events.Event{Kind: syncEvent}, flash)
 }
 
-// messageSend commits the agent's message as queued and hands it to the outbox. A refused message keeps the
-// typed text in the composer with the reason below it.
+// messageSend sends what the agent wrote in the composer (see notify.SendComposer): inside the response
+// window the text, then each of a response's attached files as its own message; after it, the text wrapped
+// in the default notification. The messages are committed as queued and handed to the outbox. A refusal
+// keeps the typed text and the attached files in the composer with the reason below it.
 func (s *Server) messageSend(c echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	if handled, err := s.composerSendSpecial(c, id); handled {
-		return err
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	text := c.FormValue("text")
-	message, err := s.Interactions.Send(c.Request().Context(), currentUser(c).ID, id, text)
+	ctx := c.Request().Context()
+	user := currentUser(c)
+	text, files := form.Get("text"), attachmentIDs(form["attachment"])
+	messages, err := s.Notify.SendComposer(ctx, user, id, text, files)
 	var inputError *interaction.InputError
 	switch {
 	case errors.As(err, &inputError):
-		composer, err := s.composerView(c.Request().Context(), id)
+		composer, err := s.composerView(ctx, id)
 		if err != nil {
 			return err
 		}
-		composer.Text, composer.Error = text, inputError.Message
+		composer.Text, composer.Error, composer.Attachments = text, inputError.Message, s.composerAttachments(ctx, files)
 		return render(c, http.StatusUnprocessableEntity, components.Composer(composer))
 	case errors.Is(err, interaction.ErrStale):
 		return s.staleResponse(c)
@@ -98,24 +103,24 @@ func (s *Server) messageSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view, _, err := s.singleMessageView(c.Request().Context(), vc, message.ID)
+	composer, err := s.composerView(ctx, id)
 	if err != nil {
 		return err
 	}
-	bar, err := s.barFragment(c.Request().Context(), vc, currentUser(c))
+	parts := []templ.Component{components.Composer(composer)}
+	for _, m := range messages {
+		view, _, err := s.singleMessageView(ctx, vc, m.ID)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, oobIfPresent("beforeend", hashID("messages", id), components.Message(view)))
+	}
+	bar, err := s.barFragment(ctx, vc, user)
 	if err != nil {
 		return err
 	}
-	composer, err := s.composerView(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, templ.Join(
-		components.Composer(composer),
-		oobIfPresent("beforeend", hashID("messages", id), components.Message(view)),
-		oobIfPresent("innerHTML", hashID("pending", id), components.PendingIndicator(0)),
-		bar,
-	))
+	parts = append(parts, oobIfPresent("innerHTML", hashID("pending", id), components.PendingIndicator(0)), bar)
+	return render(c, http.StatusOK, templ.Join(parts...))
 }
 
 // interactionDone closes the interaction with a disposition code and note.

@@ -192,6 +192,12 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 	}
 	input := textInput(waID, "", number.PhoneNumberID, text)
 	input.ReplyTo = c.FormValue("reply_to")
+	return s.sendFromPhone(c, input)
+}
+
+// sendFromPhone delivers what the customer did on the phone page as a signed webhook and answers the page:
+// the new bubble for htmx, otherwise back to the chat.
+func (s *Simulator) sendFromPhone(c echo.Context, input customerMessageInput) error {
 	stored, _, err := s.receiveFromCustomer(input)
 	if errors.Is(err, errClosed) {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the simulator is shutting down")
@@ -200,15 +206,9 @@ func (s *Simulator) phoneMessageCreate(c echo.Context) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, number.PhoneNumberID))
+		return c.Redirect(http.StatusSeeOther, s.chatURL(input.WAID, input.PhoneNumberID))
 	}
 	return render(c, http.StatusOK, phoneBubble(s.bubbleFor(stored)))
-}
-
-func (s *Simulator) quotedText(wamid string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.quotedTextLocked(wamid)
 }
 
 // phoneMessagesRead is POST /phone/:wa_id/read, sent by the page while it is visible.

@@ -266,15 +266,5 @@ func (s *Simulator) phoneChoiceCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	stored, _, err := s.receiveFromCustomer(input)
-	if errors.Is(err, errClosed) {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "the simulator is shutting down")
-	}
-	if err != nil {
-		return err
-	}
-	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, copied.PhoneNumberID))
-	}
-	return render(c, http.StatusOK, phoneBubble(bubble(stored, s.quotedText(stored.ReplyTo), s.phonePath(waID, "choices"))))
+	return s.sendFromPhone(c, input)
 }

@@ -63,17 +63,7 @@ func (s *Simulator) phoneShareCreate(c echo.Context) error {
 		// Meta nests the cards as "contacts": [...] directly under the message.
 		raw, _ = json.Marshal(payload)
 	}
-	stored, _, err := s.receiveFromCustomer(customerMessageInput{WAID: waID, PhoneNumberID: number.PhoneNumberID, Kind: kind, Payload: raw})
-	if errors.Is(err, errClosed) {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "the simulator is shutting down")
-	}
-	if err != nil {
-		return err
-	}
-	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, s.chatURL(waID, number.PhoneNumberID))
-	}
-	return render(c, http.StatusOK, phoneBubble(s.bubbleFor(stored)))
+	return s.sendFromPhone(c, customerMessageInput{WAID: waID, PhoneNumberID: number.PhoneNumberID, Kind: kind, Payload: raw})
 }
 
 // phoneReactionCreate is POST /phone/:wa_id/react: the customer reacts to a message with an emoji, or
