@@ -28,14 +28,25 @@ func editorParams(c echo.Context) (interactionID, responseID int64, err error) {
 	return interactionID, responseID, nil
 }
 
-// editorInput is what the editor form carries: the values by field key and the chosen header file.
-func editorInput(c echo.Context) (func(string) (string, bool), int64, error) {
+// editorForm is what an editor's form carries to its URL: the interaction and response, the values by
+// field key and the chosen header file.
+type editorForm struct {
+	interactionID, responseID int64
+	lookup                    func(string) (string, bool)
+	headerFileID              int64
+}
+
+func readEditorForm(c echo.Context) (editorForm, error) {
+	interactionID, responseID, err := editorParams(c)
+	if err != nil {
+		return editorForm{}, err
+	}
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, 0, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return editorForm{}, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	headerFileID, _ := strconv.ParseInt(form.Get("header_file_id"), 10, 64)
-	return formLookup(form), headerFileID, nil
+	return editorForm{interactionID: interactionID, responseID: responseID, lookup: formLookup(form), headerFileID: headerFileID}, nil
 }
 
 func formLookup(form url.Values) func(string) (string, bool) {
@@ -95,14 +106,11 @@ func (s *Server) responseEditorShow(c echo.Context) error {
 // responsePreview re-checks the editor's values as the agent types and answers with a new preview, the
 // problems, Send enabled or not, and each field's message out of band.
 func (s *Server) responsePreview(c echo.Context) error {
-	interactionID, responseID, err := editorParams(c)
+	f, err := readEditorForm(c)
 	if err != nil {
 		return err
 	}
-	lookup, headerFileID, err := editorInput(c)
-	if err != nil {
-		return err
-	}
+	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
 	draft, err := s.Notify.Edit(ctx, currentUser(c), interactionID, responseID, lookup, headerFileID)
 	var inputError *interaction.InputError
@@ -125,14 +133,11 @@ func (s *Server) responsePreview(c echo.Context) error {
 // responseSend sends the edited response. The editor closes and the message appears in the transcript;
 // a refusal keeps the editor with what is wrong.
 func (s *Server) responseSend(c echo.Context) error {
-	interactionID, responseID, err := editorParams(c)
+	f, err := readEditorForm(c)
 	if err != nil {
 		return err
 	}
-	lookup, headerFileID, err := editorInput(c)
-	if err != nil {
-		return err
-	}
+	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
 	user := currentUser(c)
 	message, err := s.Notify.SendResponse(ctx, user, interactionID, responseID, lookup, headerFileID)
@@ -173,15 +178,12 @@ func (s *Server) responseSend(c echo.Context) error {
 // responseHeaderUpload takes the file an agent chose for the editor's media header and answers with the
 // new preview; the hidden field and the file name change out of band.
 func (s *Server) responseHeaderUpload(c echo.Context) error {
-	interactionID, responseID, err := editorParams(c)
+	allowSlowUpload(c) // before the form is read
+	f, err := readEditorForm(c)
 	if err != nil {
 		return err
 	}
-	allowSlowUpload(c)
-	lookup, headerFileID, err := editorInput(c)
-	if err != nil {
-		return err
-	}
+	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
 	user := currentUser(c)
 	draft, err := s.Notify.Edit(ctx, user, interactionID, responseID, lookup, 0)
