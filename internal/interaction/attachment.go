@@ -51,15 +51,9 @@ func (s *Service) SendAttachment(ctx context.Context, agentID, interactionID int
 	now := s.Now().UnixMilli()
 	enqueue := func(tx *store.Tx) error {
 		messages = nil
-		held, err := tx.InteractionByID(ctx, interactionID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && held.AgentID != agentID {
-			return ErrNotFound
-		}
+		held, err := ActiveHeldBy(ctx, tx, agentID, interactionID)
 		if err != nil {
 			return err
-		}
-		if held.State != store.StateActive {
-			return ErrStale
 		}
 		base := store.Message{InteractionID: held.ID, ContactID: held.ContactID, PhoneNumberID: held.PhoneNumberID, AuthorID: agentID,
 			OriginatedAt: now, ReceivedAt: now}

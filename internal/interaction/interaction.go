@@ -89,15 +89,9 @@ func (s *Service) Send(ctx context.Context, agentID, interactionID int64, text s
 	var message store.Message
 	now := s.Now().UnixMilli()
 	err := s.Store.WithTx(ctx, func(tx *store.Tx) error {
-		held, err := tx.InteractionByID(ctx, interactionID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && held.AgentID != agentID {
-			return ErrNotFound
-		}
+		held, err := ActiveHeldBy(ctx, tx, agentID, interactionID)
 		if err != nil {
 			return err
-		}
-		if held.State != store.StateActive {
-			return ErrStale
 		}
 		contact, err := tx.ContactByID(ctx, held.ContactID)
 		if err != nil {
@@ -192,6 +186,25 @@ func (s *Service) SetReady(ctx context.Context, userID int64, ready bool) error 
 	s.Bus.Publish(events.SupervisorTopic, events.Event{Kind: events.PresenceChanged})
 	s.Router.Kick()
 	return nil
+}
+
+// ActiveHeldBy returns the interaction when agentID works on it now: ErrNotFound when it does not exist or
+// is another agent's, ErrStale when it is no longer active. Everything an agent sends is checked by it, in
+// the transaction that commits what is sent.
+func ActiveHeldBy(ctx context.Context, q interface {
+	InteractionByID(context.Context, int64) (store.Interaction, error)
+}, agentID, interactionID int64) (store.Interaction, error) {
+	i, err := q.InteractionByID(ctx, interactionID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && i.AgentID != agentID {
+		return store.Interaction{}, ErrNotFound
+	}
+	if err != nil {
+		return store.Interaction{}, err
+	}
+	if i.State != store.StateActive {
+		return store.Interaction{}, ErrStale
+	}
+	return i, nil
 }
 
 // held returns the interaction if agentID holds it (offered or active).

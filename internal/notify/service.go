@@ -71,26 +71,9 @@ func (s *Service) Library(ctx context.Context, query, kind string) ([]store.Resp
 	return list, nil
 }
 
-// held returns the active interaction agentID holds, or interaction.ErrNotFound / ErrStale.
-func held(ctx context.Context, q interface {
-	InteractionByID(context.Context, int64) (store.Interaction, error)
-}, agentID, interactionID int64) (store.Interaction, error) {
-	i, err := q.InteractionByID(ctx, interactionID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && i.AgentID != agentID {
-		return store.Interaction{}, interaction.ErrNotFound
-	}
-	if err != nil {
-		return store.Interaction{}, err
-	}
-	if i.State != store.StateActive {
-		return store.Interaction{}, interaction.ErrStale
-	}
-	return i, nil
-}
-
 // Values returns the fields' values for an agent in one of their active interactions.
 func (s *Service) Values(ctx context.Context, agent store.User, interactionID int64) (Values, store.Interaction, error) {
-	i, err := held(ctx, s.Store, agent.ID, interactionID)
+	i, err := interaction.ActiveHeldBy(ctx, s.Store, agent.ID, interactionID)
 	if err != nil {
 		return nil, store.Interaction{}, err
 	}
@@ -317,7 +300,7 @@ func (s *Service) enqueue(ctx context.Context, agentID, interactionID int64, pla
 	now := s.Now().UnixMilli()
 	err := s.Store.WithTx(ctx, func(tx *store.Tx) error {
 		messages = nil
-		i, err := held(ctx, tx, agentID, interactionID)
+		i, err := interaction.ActiveHeldBy(ctx, tx, agentID, interactionID)
 		if err != nil {
 			return err
 		}
