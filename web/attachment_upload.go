@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"switchboard/components"
@@ -113,23 +112,7 @@ func (s *Server) attachmentUpload(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	vc, err := s.viewContext(c)
-	if err != nil {
-		return err
-	}
-	composer, err := s.composerView(ctx, id)
-	if err != nil {
-		return err
-	}
-	parts := []templ.Component{components.Composer(composer)}
-	for _, m := range messages {
-		view, _, err := s.singleMessageView(ctx, vc, m.ID)
-		if err != nil {
-			return err
-		}
-		parts = append(parts, oobIfPresent("beforeend", hashID("messages", id), components.Message(view)))
-	}
-	return render(c, http.StatusOK, templ.Join(parts...))
+	return s.sentAnswer(c, id, messages)
 }
 
 // allowSlowUpload lifts the server's read timeout for a request that carries a file, which may take long

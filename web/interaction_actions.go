@@ -12,6 +12,7 @@ import (
 	"switchboard/components"
 	"switchboard/internal/events"
 	"switchboard/internal/interaction"
+	"switchboard/store"
 )
 
 // interactionAccept takes an offered interaction; the response carries the same fragments the event stream
@@ -99,11 +100,18 @@ func (s *Server) messageSend(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	return s.sentAnswer(c, id, messages)
+}
+
+// sentAnswer is the answer to anything the agent sent from the composer (text, files, a response): a fresh
+// composer, the new messages in the transcript, and the customer no longer waiting for an answer.
+func (s *Server) sentAnswer(c echo.Context, interactionID int64, messages []store.Message) error {
+	ctx := c.Request().Context()
 	vc, err := s.viewContext(c)
 	if err != nil {
 		return err
 	}
-	composer, err := s.composerView(ctx, id)
+	composer, err := s.composerView(ctx, interactionID)
 	if err != nil {
 		return err
 	}
@@ -113,13 +121,13 @@ func (s *Server) messageSend(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		parts = append(parts, oobIfPresent("beforeend", hashID("messages", id), components.Message(view)))
+		parts = append(parts, oobIfPresent("beforeend", hashID("messages", interactionID), components.Message(view)))
 	}
-	bar, err := s.barFragment(ctx, vc, user)
+	bar, err := s.barFragment(ctx, vc, currentUser(c))
 	if err != nil {
 		return err
 	}
-	parts = append(parts, oobIfPresent("innerHTML", hashID("pending", id), components.PendingIndicator(0)), bar)
+	parts = append(parts, oobIfPresent("innerHTML", hashID("pending", interactionID), components.PendingIndicator(0)), bar)
 	return render(c, http.StatusOK, templ.Join(parts...))
 }
 
