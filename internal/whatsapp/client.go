@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -88,9 +86,7 @@ func (c *Client) Send(ctx context.Context, phoneNumberID string, message Outboun
 	}
 	request.Header.Set("Content-Type", "application/json")
 	request.Header.Set("Accept", "application/json")
-	if c.AccessToken != "" {
-		request.Header.Set("Authorization", "Bearer "+c.AccessToken)
-	}
+	c.authorize(request)
 
 	response, err := c.httpClient().Do(request)
 	if err != nil {
@@ -139,15 +135,7 @@ func (c *Client) messagesURL(phoneNumberID string) (string, error) {
 	if phoneNumberID == "" {
 		return "", errors.New("no phone number id")
 	}
-	base := strings.TrimRight(c.BaseURL, "/")
-	if base == "" {
-		return "", errors.New("no base url")
-	}
-	version := c.Version
-	if version == "" {
-		version = DefaultVersion
-	}
-	return base + "/" + url.PathEscape(version) + "/" + url.PathEscape(phoneNumberID) + "/messages", nil
+	return c.endpoint(phoneNumberID, "messages")
 }
 
 func (c *Client) httpClient() *http.Client {

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // The requests in this file manage what messages refer to (templates and uploaded media). Unlike a send,
@@ -82,20 +80,9 @@ func (c *Client) ListTemplates(ctx context.Context, wabaID string) ([]TemplateDe
 
 // call makes one Graph API request under the configured version and decodes a 2xx JSON answer into out.
 func (c *Client) call(ctx context.Context, method string, path []string, query url.Values, contentType string, body io.Reader, out any) error {
-	base := strings.TrimRight(c.BaseURL, "/")
-	if base == "" {
-		return errors.New("no base url")
-	}
-	version := c.Version
-	if version == "" {
-		version = DefaultVersion
-	}
-	endpoint := base + "/" + url.PathEscape(version)
-	for _, part := range path {
-		if part == "" {
-			return errors.New("empty id in request path")
-		}
-		endpoint += "/" + url.PathEscape(part)
+	endpoint, err := c.endpoint(path...)
+	if err != nil {
+		return err
 	}
 	if len(query) > 0 {
 		endpoint += "?" + query.Encode()
@@ -108,9 +95,7 @@ func (c *Client) call(ctx context.Context, method string, path []string, query u
 		request.Header.Set("Content-Type", contentType)
 	}
 	request.Header.Set("Accept", "application/json")
-	if c.AccessToken != "" {
-		request.Header.Set("Authorization", "Bearer "+c.AccessToken)
-	}
+	c.authorize(request)
 	response, err := c.httpClient().Do(request)
 	if err != nil {
 		// Nothing these requests do reaches a customer, so trying again is always safe.
