@@ -1,6 +1,7 @@
 package components
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,6 +15,16 @@ func richIcon(kind string) string {
 		return "☰"
 	}
 	return "✉"
+}
+
+// answers reports whether tapping a button of this type answers the message (a template's quick reply or
+// an interactive reply button); the others call or open their target.
+func answers(buttonType string) bool { return buttonType == "quick_reply" || buttonType == "reply" }
+
+// answerValues is the hx-vals of a tap on option of the message wamid.
+func answerValues(wamid, option string) string {
+	encoded, _ := json.Marshal(map[string]string{"wamid": wamid, "option": option})
+	return string(encoded)
 }
 
 func buttonIcon(kind string) string {

@@ -130,6 +130,15 @@ type RichView struct {
 	ListButton  string
 	Sections    []RichSection
 	Automatic   bool
+	// Answer, when set, makes reply buttons and list rows tappable and link buttons open their target: the
+	// customer phone of the simulator shows messages with it. Without it the message is a picture of
+	// itself, as in the transcript and the editor's preview.
+	Answer *RichAnswer
+}
+
+// RichAnswer is where a tap on an option of the message with WAMID is posted, and where the answer goes.
+type RichAnswer struct {
+	URL, Target, WAMID string
 }
 
 // RichButton is one button; Chosen marks the customer's answer.

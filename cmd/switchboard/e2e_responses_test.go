@@ -396,14 +396,14 @@ func TestRichNotificationQuickReplyInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-kind=template]`)),
 	)
 	bubble := evaluate[string](t, phone, `document.querySelector("[data-testid=phone-message][data-kind=template]").innerText`)
-	for _, want := range []string{"image dog.jpg", "In this example we show Cy and a header with an image.", "One", "Two", "Three"} {
+	for _, want := range []string{"Image · dog.jpg", "In this example we show Cy and a header with an image.", "One", "Two", "Three"} {
 		if !strings.Contains(bubble, want) {
 			t.Errorf("phone bubble lacks %q:\n%s", want, bubble)
 		}
 	}
 	screenshot(t, phone, "phone-notification")
 	do(t, phone, "the customer taps Two",
-		click(`[data-testid=phone-message][data-kind=template] [data-testid=phone-message-button][data-option="1"]`),
+		click(`[data-testid=phone-message][data-kind=template] [data-testid=rich-answer][data-option="1"]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=button]`)),
 	)
 
@@ -490,10 +490,10 @@ func TestListMessageInBrowser(t *testing.T) {
 
 	phoneOf(t, a, phone, "447700900888")
 	do(t, phone, "the customer opens the list and picks Priority mail",
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-list-button]`)),
-		click(`[data-testid=phone-message-list-button]`),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message-row][data-option="row-2"]`)),
-		click(`[data-testid=phone-message-row][data-option="row-2"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message] [data-testid=rich-list-button]`)),
+		click(`[data-testid=phone-message] [data-testid=rich-list-button]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message] [data-testid=rich-answer][data-option="row-2"]`)),
+		click(`[data-testid=phone-message] [data-testid=rich-answer][data-option="row-2"]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out][data-kind=interactive]`)),
 	)
 	screenshot(t, phone, "phone-list")

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"switchboard/components"
 )
 
 // This file shows templates and interactive messages on the phone the way WhatsApp does (the template's
@@ -60,27 +62,28 @@ func buttonParameter(request *sendTemplate, index int) (sendTemplateParam, bool)
 	return sendTemplateParam{}, false
 }
 
-// fillTemplateBubble shows a template message as the customer sees it.
-func fillTemplateBubble(view *bubbleView, m message, request *sendTemplate) {
+// templateRich shows a template message as the customer sees it, in its registered wording with the
+// message's parameters; nil when the template is unknown.
+func templateRich(m message, request *sendTemplate) *components.RichView {
 	if request == nil || m.Template == nil {
-		return
+		return nil
 	}
 	registered := m.Template
+	rich := &components.RichView{Kind: "notification", Body: templateText(registered, request, "BODY")}
 	if header := registered.component("HEADER"); header != nil {
 		if strings.EqualFold(header.Format, "TEXT") {
-			view.Header = templateText(registered, request, "HEADER")
+			rich.HeaderText = templateText(registered, request, "HEADER")
 		} else {
-			view.HeaderMedia = strings.TrimSpace(strings.ToLower(header.Format) + " " + m.MediaName)
+			rich.HeaderMedia, rich.HeaderFile = strings.ToLower(header.Format), m.MediaName
 		}
 	}
-	view.Text = templateText(registered, request, "BODY")
 	if footer := registered.component("FOOTER"); footer != nil {
-		view.Footer = footer.Text
+		rich.Footer = footer.Text
 	}
 	if buttons := registered.component("BUTTONS"); buttons != nil {
 		for i, b := range buttons.Buttons {
-			button := bubbleButton{Title: b.Text, Kind: strings.ToLower(b.Type), Option: strconv.Itoa(i)}
-			switch button.Kind {
+			button := components.RichButton{ID: strconv.Itoa(i), Type: strings.ToLower(b.Type), Text: b.Text}
+			switch button.Type {
 			case "url":
 				suffix := ""
 				if parameter, ok := buttonParameter(request, i); ok {
@@ -90,43 +93,51 @@ func fillTemplateBubble(view *bubbleView, m message, request *sendTemplate) {
 			case "phone_number":
 				button.Target = "tel:" + b.PhoneNumber
 			}
-			view.Buttons = append(view.Buttons, button)
+			rich.Buttons = append(rich.Buttons, button)
 		}
 	}
+	return rich
 }
 
-// fillInteractiveBubble shows header, body, footer and the buttons or list rows.
-func fillInteractiveBubble(view *bubbleView, m message, interactive *sendInteractive) {
+// interactiveRich shows a reply-button, list or call-to-action message: header, body, footer and the
+// buttons or list rows.
+func interactiveRich(m message, interactive *sendInteractive) *components.RichView {
 	if interactive == nil {
-		return
+		return nil
+	}
+	rich := &components.RichView{Kind: "buttons"}
+	if interactive.Type == "list" {
+		rich.Kind = "list"
 	}
 	if header := interactive.Header; header != nil {
 		if header.Type == "text" {
-			view.Header = header.Text
+			rich.HeaderText = header.Text
 		} else {
-			view.HeaderMedia = strings.TrimSpace(header.Type + " " + m.MediaName)
+			rich.HeaderMedia, rich.HeaderFile = header.Type, m.MediaName
 		}
 	}
 	if interactive.Body != nil {
-		view.Text = interactive.Body.Text
+		rich.Body = interactive.Body.Text
 	}
 	if interactive.Footer != nil {
-		view.Footer = interactive.Footer.Text
+		rich.Footer = interactive.Footer.Text
 	}
 	if interactive.Action == nil {
-		return
+		return rich
 	}
 	for _, button := range interactive.Action.Buttons {
 		if button.Reply != nil {
-			view.Buttons = append(view.Buttons, bubbleButton{Title: button.Reply.Title, Kind: "reply", Option: button.Reply.ID})
+			rich.Buttons = append(rich.Buttons, components.RichButton{ID: button.Reply.ID, Type: "reply", Text: button.Reply.Title})
 		}
 	}
 	if interactive.Type == "list" {
-		view.ListButton = interactive.Action.Button
+		rich.ListButton = interactive.Action.Button
 		for _, section := range interactive.Action.Sections {
+			rows := components.RichSection{Title: section.Title}
 			for _, row := range section.Rows {
-				view.ListRows = append(view.ListRows, bubbleListRow{Option: row.ID, Title: row.Title, Description: row.Description})
+				rows.Rows = append(rows.Rows, components.RichRow{ID: row.ID, Title: row.Title, Description: row.Description})
 			}
+			rich.Sections = append(rich.Sections, rows)
 		}
 	}
 	if interactive.Type == "cta_url" {
@@ -136,9 +147,10 @@ func fillInteractiveBubble(view *bubbleView, m message, interactive *sendInterac
 		}
 		_ = json.Unmarshal(interactive.Action.Parameters, &parameters)
 		if parameters.DisplayText != "" {
-			view.Buttons = append(view.Buttons, bubbleButton{Title: parameters.DisplayText, Kind: "url", Target: parameters.URL})
+			rich.Buttons = append(rich.Buttons, components.RichButton{Type: "url", Text: parameters.DisplayText, Target: parameters.URL})
 		}
 	}
+	return rich
 }
 
 // mediaNameLocked names the file a business message's media (or media header) refers to: its file name,

@@ -119,9 +119,9 @@ func TestPhoneChatShowsAndSendsMessages(t *testing.T) {
 		t.Errorf("business text = %q (must be escaped text)", text)
 	}
 	rich := bubbles.Eq(2)
-	if rich.Find("[data-testid=phone-message-header]").Text() != "Order 42" ||
-		rich.Find("[data-testid=phone-message-footer]").Text() != "Thanks" ||
-		rich.Find("[data-testid=phone-message-button]").Length() != 2 {
+	if rich.Find("[data-testid=rich-header]").Text() != "Order 42" ||
+		rich.Find("[data-testid=rich-footer]").Text() != "Thanks" ||
+		rich.Find("[data-testid=rich-answer]").Length() != 2 {
 		t.Errorf("interactive bubble = %s", rich.Text())
 	}
 

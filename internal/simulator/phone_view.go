@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"switchboard/components"
 )
 
 // phoneIndexView is what the customer picker page shows.
@@ -65,27 +67,21 @@ type phoneNumberLink struct {
 	URL   string
 }
 
-// bubbleView is one chat bubble. Rich business messages (templates, interactive) fill
-// Header, Footer, Buttons and List; everything else is Label and Text. ChoiceURL is where
-// the customer's taps on reply buttons and list rows go.
+// bubbleView is one chat bubble. Rich business messages (templates, interactive) are drawn by the
+// product's own components.RichMessage, with an Answer that posts the customer's taps on reply buttons and
+// list rows; everything else is Label and Text.
 type bubbleView struct {
-	WAID        string // the customer, for the bubble's own actions (reply, react)
-	WAMID       string
-	Direction   string
-	Kind        string
-	Time        string
-	DateTime    string
-	Quoted      string
-	Label       string
-	Header      string
-	HeaderMedia string
-	Text        string
-	Footer      string
-	Buttons     []bubbleButton
-	ListButton  string
-	ListRows    []bubbleListRow
-	ChoiceURL   string
-	Media       *bubbleMedia
+	WAID      string // the customer, for the bubble's own actions (reply, react)
+	WAMID     string
+	Direction string
+	Kind      string
+	Time      string
+	DateTime  string
+	Quoted    string
+	Label     string
+	Text      string // also what a reply quotes, for a rich message its body
+	Rich      *components.RichView
+	Media     *bubbleMedia
 }
 
 // bubbleMedia is a file in a bubble, shown as the customer's phone would: images and players inline,
@@ -98,31 +94,6 @@ type bubbleMedia struct {
 	IconLabel string
 	// Missing is set when the message names a media id the simulator does not have.
 	Missing bool
-}
-
-// bubbleButton is one button under a message. Option is what a tap sends back for reply
-// buttons; Target is the number or address of a call-to-action button.
-type bubbleButton struct {
-	Title  string
-	Kind   string // quick_reply, reply, url, phone_number, or another type shown inert
-	Option string
-	Target string
-}
-
-// Tappable reports whether tapping the button answers the message.
-func (b bubbleButton) Tappable() bool { return b.Kind == "quick_reply" || b.Kind == "reply" }
-
-// bubbleListRow is one row of a list message, shown under its button.
-type bubbleListRow struct {
-	Option      string
-	Title       string
-	Description string
-}
-
-// choiceValues is the hx-vals of a tap on option of the message wamid.
-func choiceValues(wamid, option string) string {
-	encoded, _ := json.Marshal(map[string]string{"wamid": wamid, "option": option})
-	return string(encoded)
 }
 
 // phonePath builds a link under the phone pages.
@@ -175,12 +146,12 @@ func bubble(m message, quoted, choiceURL string) bubbleView {
 	if err := json.Unmarshal(m.Payload, &request); err != nil {
 		return view
 	}
-	view.ChoiceURL = choiceURL
+	answer := &components.RichAnswer{URL: choiceURL, Target: "#phone-thread", WAMID: m.WAMID}
 	switch request.Type {
 	case "template":
-		fillTemplateBubble(&view, m, request.Template)
+		view.Rich = templateRich(m, request.Template)
 	case "interactive":
-		fillInteractiveBubble(&view, m, request.Interactive)
+		view.Rich = interactiveRich(m, request.Interactive)
 	case "image", "audio", "video", "document", "sticker":
 		view.Label = request.Type
 		view.Text = ""
@@ -193,6 +164,10 @@ func bubble(m message, quoted, choiceURL string) bubbleView {
 	case "text":
 	default:
 		view.Label = request.Type
+	}
+	if view.Rich != nil {
+		view.Rich.Answer = answer
+		view.Text = view.Rich.Body
 	}
 	return view
 }
