@@ -150,10 +150,17 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 	)
 	searchResponses(t, tab, "greet", "Greeting")
 	screenshot(t, tab, "responses-panel")
+	// Pressing Insert takes the focus from the search box; that must not search again, or the list would be
+	// replaced under the pressed button and the click lost.
+	do(t, tab, "count searches", chromedp.Evaluate[chromedp.Void](`window.__searches = 0; document.body.addEventListener("htmx:beforeRequest",
+		function (e) { if (e.detail.elt.matches(".responses-search")) window.__searches++; })`))
 	do(t, tab, "insert the greeting",
 		click(`[data-testid=response-item][data-name="Greeting"] [data-testid=response-insert]`),
 		until(`document.querySelector("[data-testid=composer-text]").value === "Hi Ann, this is Ava. How can I help?"`),
 	)
+	if n := evaluate[int](t, tab, `window.__searches`); n != 0 {
+		t.Errorf("%d searches when Insert was pressed, want none", n)
+	}
 	do(t, tab, "send it",
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=message-text]`)),
