@@ -135,7 +135,8 @@ func TestTwoStepAttachmentInBrowser(t *testing.T) {
 		t.Errorf("icon %q", icon)
 	}
 	do(t, agent, "type a caption and press Send",
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Your contract, signed\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Your contract, signed"),
+		pressEnter,
 		until(agentMessages+` === 1`),
 		until(`document.querySelector("[data-testid=attachment-preview]").hidden`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=message-status][data-status=read]`)),
