@@ -43,7 +43,7 @@ func TestSupervisorSeesReadyAndFailedSendsInBrowser(t *testing.T) {
 
 	injectFailure(t, a.URL, `{"kind":"undeliverable","count":1}`)
 	do(t, agent, "a refused send shows Meta's error title, centred",
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "this one will not arrive\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "this one will not arrive"), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=message-error]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=message-status][data-status=failed]`)),
 	)
@@ -57,7 +57,7 @@ func TestSupervisorSeesReadyAndFailedSendsInBrowser(t *testing.T) {
 
 	injectFailure(t, a.URL, `{"kind":"http500","count":1}`)
 	do(t, agent, "a transient failure is retried and the message still arrives",
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "second try works\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "second try works"), pressEnter,
 		until(`Array.from(document.querySelectorAll("[data-side=agent]")).some(function (li) {
 			return li.textContent.indexOf("second try works") >= 0 && li.querySelector("[data-status=delivered],[data-status=read]");
 		})`),

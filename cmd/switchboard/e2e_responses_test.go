@@ -569,7 +569,7 @@ func TestOutsideWindowInBrowser(t *testing.T) {
 	do(t, tab, "cancel them and type a message",
 		click("[data-testid=editor-cancel]"),
 		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=editor]")),
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "We recommend rebooting your device to resolve the issue\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "We recommend rebooting your device to resolve the issue"), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=rich-message][data-kind=notification]`)),
 		until(`["delivered", "read"].indexOf(document.querySelector("[data-side=agent] [data-testid=message-status]").dataset.status) >= 0`),
 	)
@@ -603,7 +603,7 @@ func TestReengagementFailureInBrowser(t *testing.T) {
 	openInteraction(t, a, tab, "ava", "447700900111", `{"name":"Flo","text":"Hello"}`)
 	injectFailure(t, a.URL, `{"kind":"reengagement","count":1}`)
 	do(t, tab, "the refused message is explained",
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Are you still there?\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Are you still there?"), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS("[data-side=agent] [data-testid=message-error]")),
 	)
 	text := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=message-error]").innerText`)

@@ -32,7 +32,7 @@ func TestInboundLoopInBrowser(t *testing.T) {
 		click("[data-testid=phone-create-submit]"),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=phone-composer]")),
 		until(`document.querySelector("[data-testid=phone]").dataset.ready === "true"`),
-		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "Hello, my parcel <b>never</b> arrived\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "Hello, my parcel <b>never</b> arrived"), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=out]`)),
 	)
 
@@ -63,7 +63,7 @@ func TestInboundLoopInBrowser(t *testing.T) {
 	do(t, agent, "reply with Enter; Shift+Enter makes a new line",
 		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Hi Ann, sorry about that."),
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)),
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Let me check.\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Let me check."), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS("[data-side=agent]")),
 	)
 	agentText := evaluate[string](t, agent, `document.querySelector("[data-side=agent] [data-testid=message-text]").textContent`)

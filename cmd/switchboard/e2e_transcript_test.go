@@ -237,12 +237,12 @@ func TestRichMessagesInBrowser(t *testing.T) {
 		t.Errorf("contact card phone link %q", href)
 	}
 
-	do(t, agent, "the agent writes", chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Which one do you mean?\n"),
+	do(t, agent, "the agent writes", chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "Which one do you mean?"), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS("[data-side=agent]")))
 	do(t, phone, "the customer quotes the agent's message and reacts to it",
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=phone-message][data-direction=in] [data-testid=phone-reply]`)),
 		click(`[data-testid=phone-message][data-direction=in] [data-testid=phone-reply]`),
-		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "The first one\n"),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=phone-composer]"), "The first one"), pressEnter,
 		// Sending appends the bubble and hides the "Replying to" bar, moving the buttons: wait for that first.
 		until(`Array.from(document.querySelectorAll("[data-testid=phone-message][data-direction=out]")).some(function (b) {
 			return b.textContent.indexOf("The first one") >= 0; }) && document.querySelector("[data-testid=phone-replying]").hidden`),
@@ -313,7 +313,7 @@ func TestComposerEmojiAndByteLimitInBrowser(t *testing.T) {
 	}
 	do(t, tab, "back to the limit sends", chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "\b"),
 		until(`!document.querySelector("[data-testid=composer-send]").disabled`),
-		chromedp.SendKeys(chromedp.CSS("[data-testid=composer-text]"), "\n"),
+		chromedp.Focus(chromedp.CSS("[data-testid=composer-text]")), pressEnter,
 		chromedp.WaitVisible(chromedp.CSS("[data-side=agent]")))
 	if v := evaluate[string](t, tab, `document.querySelector("[data-side=agent] [data-testid=message-text]").textContent`); v != "ab😀cd" {
 		t.Errorf("sent %q", v)
@@ -340,7 +340,7 @@ func TestPendingIndicatorAndAttentionInBrowser(t *testing.T) {
 		t.Errorf("red indicator animation %q", anim)
 	}
 	screenshot(t, tab, "pending-red")
-	do(t, tab, "answering removes it", chromedp.SendKeys(chromedp.CSS(".pane:not([hidden]) [data-testid=composer-text]"), "on it\n"),
+	do(t, tab, "answering removes it", chromedp.SendKeys(chromedp.CSS(".pane:not([hidden]) [data-testid=composer-text]"), "on it"), pressEnter,
 		until(`!document.querySelector(".pane:not([hidden]) [data-testid=pending-indicator]")`),
 		until(`!document.querySelector("[data-testid=interaction-tab] [data-testid=pending-indicator]")`))
 
