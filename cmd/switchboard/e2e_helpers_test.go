@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,26 +21,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"switchboard/internal/auth"
+	"switchboard/internal/browsertest"
 	"switchboard/store"
 )
 
 // Browser tests start the real server on a loopback port with the built-in simulator and drive real
 // Chromium. They skip on a developer machine without Chromium and fail in CI (CI=true), where .ci/run
 // installs it. Set SWITCHBOARD_SCREENSHOTS=dir to keep screenshots of what the tests saw.
-
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is required in CI: install the chromium package")
-	}
-	t.Skip("Chromium not found; install the chromium package to run browser tests")
-	return ""
-}
 
 // syncBuffer collects the server log; it is printed when a test fails.
 type syncBuffer struct {
@@ -153,19 +139,7 @@ func (a *testApp) customerSays(waID, body string) {
 // browser starts one headless Chromium for a test; tabs made from it with newTab share nothing unless asked.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := findChromium(t)
-	options := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(1360, 860),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
-	allocator, cancelAllocator := chromedp.NewExecAllocator(context.Background(), options...)
-	t.Cleanup(cancelAllocator)
-	root, cancelRoot := chromedp.NewContext(allocator)
-	t.Cleanup(cancelRoot)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return root
+	return browsertest.Start(t, chromedp.WindowSize(1360, 860))
 }
 
 // newTab opens a tab in its own browser context (own cookies), as a separate person's browser would be.

@@ -3,8 +3,6 @@ package simulator
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,29 +11,15 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/labstack/echo/v4"
-)
 
-// findBrowser returns Chromium's path; without one the browser test skips on a
-// developer machine and fails in CI, where .ci/run installs it.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if found, err := exec.LookPath(name); err == nil {
-			return found
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is required in CI")
-	}
-	t.Skip("Chromium not found; install the chromium package to run the browser test")
-	return ""
-}
+	"switchboard/internal/browsertest"
+)
 
 // TestPhonePageInBrowser drives the phone page in Chromium under the product's
 // Content-Security-Policy: type and press Enter, see the business reply arrive live,
 // and have the product receive "read" because the page is on screen.
 func TestPhonePageInBrowser(t *testing.T) {
-	browserPath := findBrowser(t)
+	browsertest.Path(t)
 	h := newHarness(t)
 	// Serve the vendored htmx the page references, under the product's CSP.
 	browserServer := echo.New()
@@ -52,14 +36,9 @@ func TestPhonePageInBrowser(t *testing.T) {
 
 	h.customerSays("447700900123", `{"name":"Ann Lee","text":"hello"}`)
 
-	options := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browserPath), chromedp.NoSandbox)
-	allocator, cancelAllocator := chromedp.NewExecAllocator(context.Background(), options...)
-	defer cancelAllocator()
-	browser, cancelBrowser := chromedp.NewContext(allocator)
+	// A tab of its own, so closing it ends the console watch below before its findings are read.
+	browser, cancelBrowser := chromedp.NewContext(browsertest.Start(t))
 	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start browser: %v", err)
-	}
 	// Collect console output while the page runs: CSP violations and script errors
 	// show up there and nowhere else.
 	var consoleProblems []string
