@@ -16,7 +16,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -224,19 +223,8 @@ func pageState(tab context.Context) string {
 	return text
 }
 
-// pressEnter presses Enter as a keyboard does: one keyDown that carries its text, so the browser makes the
-// character in the same step and a page that prevents the keydown gets no newline. (SendKeys sends the
-// character as a separate event; when a send replaces the composer in between, it can land in the fresh one.)
-var pressEnter = chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-	enter := input.DispatchKeyEventParams{Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Text: "\r", UnmodifiedText: "\r"}
-	enter.Type = input.DispatchKeyEventTypeKeyDown
-	if _, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter); err != nil {
-		return err
-	}
-	enter.Type, enter.Text, enter.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
-	_, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter)
-	return err
-})
+// pressEnter presses Enter as one keyDown carrying its text; see browsertest.PressEnter.
+var pressEnter = browsertest.PressEnter
 
 // until waits for a JavaScript condition to become true.
 func until(expression string) chromedp.Action[chromedp.Void] {

@@ -162,7 +162,7 @@ func TestStandardResponsesInBrowser(t *testing.T) {
 		t.Errorf("%d searches when Insert was pressed, want none", n)
 	}
 	do(t, tab, "send it",
-		chromedp.KeyEvent("\r"),
+		pressEnter,
 		chromedp.WaitVisible(chromedp.CSS(`[data-side=agent] [data-testid=message-text]`)),
 	)
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -62,3 +64,18 @@ func Start(t testing.TB, options ...chromedp.ExecAllocatorOption) context.Contex
 	t.Fatalf("start Chromium: %v", err)
 	return nil
 }
+
+// PressEnter presses Enter as a keyboard does: one keyDown that carries its text, so the browser makes the
+// character in the same step and a page that prevents the keydown gets no newline. (SendKeys and KeyEvent
+// send the character as a separate event; when a send replaces the composer in between, it lands in the
+// fresh one.)
+var PressEnter = chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+	enter := input.DispatchKeyEventParams{Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Text: "\r", UnmodifiedText: "\r"}
+	enter.Type = input.DispatchKeyEventTypeKeyDown
+	if _, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter); err != nil {
+		return err
+	}
+	enter.Type, enter.Text, enter.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+	_, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter)
+	return err
+})

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/labstack/echo/v4"
 
@@ -71,7 +69,7 @@ func TestPhonePageInBrowser(t *testing.T) {
 		t.Fatalf("open the phone: %v", err)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(composer, "Typed in the browser"), pressEnter,
+		chromedp.SendKeys(composer, "Typed in the browser"), browsertest.PressEnter,
 		poll(`Array.from(document.querySelectorAll("[data-testid=phone-message][data-direction=out]")).some(function (b) {
 			return b.textContent.indexOf("Typed in the browser") >= 0; })`),
 		poll(`document.querySelector("[data-testid=phone-composer]").value === ""`),
@@ -116,20 +114,6 @@ func TestPhonePageInBrowser(t *testing.T) {
 		t.Errorf("browser console: %s", problem)
 	}
 }
-
-// pressEnter presses Enter as a keyboard does: one keyDown carrying its text, so a page that prevents the
-// keydown gets no newline (SendKeys sends the character separately, and after a fast send it can land in
-// the composer the page has just reset).
-var pressEnter = chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-	enter := input.DispatchKeyEventParams{Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Text: "\r", UnmodifiedText: "\r"}
-	enter.Type = input.DispatchKeyEventTypeKeyDown
-	if _, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter); err != nil {
-		return err
-	}
-	enter.Type, enter.Text, enter.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
-	_, err := cdp.Call(ctx, target, input.DispatchKeyEvent, enter)
-	return err
-})
 
 // poll waits in the page until expression is truthy.
 func poll(expression string) chromedp.Action[chromedp.Void] {
