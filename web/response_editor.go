@@ -110,17 +110,16 @@ func (s *Server) responsePreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
-	draft, err := s.Notify.Edit(ctx, currentUser(c), interactionID, responseID, lookup, headerFileID)
+	draft, err := s.Notify.Edit(ctx, currentUser(c), f.interactionID, f.responseID, f.lookup, f.headerFileID)
 	var inputError *interaction.InputError
 	if errors.As(err, &inputError) {
-		draft, err = s.Notify.Edit(ctx, currentUser(c), interactionID, responseID, lookup, 0)
+		draft, err = s.Notify.Edit(ctx, currentUser(c), f.interactionID, f.responseID, f.lookup, 0)
 	}
 	if err != nil {
 		return s.editorError(c, err)
 	}
-	view, err := s.editorView(ctx, interactionID, draft)
+	view, err := s.editorView(ctx, f.interactionID, draft)
 	if err != nil {
 		return err
 	}
@@ -137,25 +136,24 @@ func (s *Server) responseSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
 	user := currentUser(c)
-	message, err := s.Notify.SendResponse(ctx, user, interactionID, responseID, lookup, headerFileID)
+	message, err := s.Notify.SendResponse(ctx, user, f.interactionID, f.responseID, f.lookup, f.headerFileID)
 	var draftError *notify.DraftError
 	var inputError *interaction.InputError
 	switch {
 	case errors.As(err, &draftError):
-		view, err := s.editorView(ctx, interactionID, draftError.Draft)
+		view, err := s.editorView(ctx, f.interactionID, draftError.Draft)
 		if err != nil {
 			return err
 		}
 		return render(c, http.StatusUnprocessableEntity, components.Editor(view))
 	case errors.As(err, &inputError):
-		draft, derr := s.Notify.Edit(ctx, user, interactionID, responseID, lookup, 0)
+		draft, derr := s.Notify.Edit(ctx, user, f.interactionID, f.responseID, f.lookup, 0)
 		if derr != nil {
 			return s.editorError(c, derr)
 		}
-		view, verr := s.editorView(ctx, interactionID, draft)
+		view, verr := s.editorView(ctx, f.interactionID, draft)
 		if verr != nil {
 			return verr
 		}
@@ -172,7 +170,7 @@ func (s *Server) responseSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, oob("beforeend", hashID("messages", interactionID), components.Message(line)))
+	return render(c, http.StatusOK, oob("beforeend", hashID("messages", f.interactionID), components.Message(line)))
 }
 
 // responseHeaderUpload takes the file an agent chose for the editor's media header and answers with the
@@ -183,10 +181,9 @@ func (s *Server) responseHeaderUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	interactionID, responseID, lookup, headerFileID := f.interactionID, f.responseID, f.lookup, f.headerFileID
 	ctx := c.Request().Context()
 	user := currentUser(c)
-	draft, err := s.Notify.Edit(ctx, user, interactionID, responseID, lookup, 0)
+	draft, err := s.Notify.Edit(ctx, user, f.interactionID, f.responseID, f.lookup, 0)
 	if err != nil {
 		return s.editorError(c, err)
 	}
@@ -207,15 +204,15 @@ func (s *Server) responseHeaderUpload(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			headerFileID = uploaded.ID
+			f.headerFileID = uploaded.ID
 		}
 	}
-	if problem == "" || headerFileID != 0 {
-		if chosen, err := s.Notify.Edit(ctx, user, interactionID, responseID, lookup, headerFileID); err == nil {
+	if problem == "" || f.headerFileID != 0 {
+		if chosen, err := s.Notify.Edit(ctx, user, f.interactionID, f.responseID, f.lookup, f.headerFileID); err == nil {
 			draft = chosen
 		}
 	}
-	view, err := s.editorView(ctx, interactionID, draft)
+	view, err := s.editorView(ctx, f.interactionID, draft)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,9 @@ func Start(t testing.TB, options ...chromedp.ExecAllocatorOption) context.Contex
 		cancelRoot()
 		cancelAllocator()
 		t.Logf("start Chromium, attempt %d of %d: %v", attempt, startAttempts, err)
-		time.Sleep(time.Duration(attempt) * 500 * time.Millisecond)
+		if attempt < startAttempts {
+			time.Sleep(time.Duration(attempt) * 500 * time.Millisecond)
+		}
 	}
 	t.Fatalf("start Chromium: %v", err)
 	return nil
